@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { registerConfig } from './config';
+import { registerMigrate } from './migrate';
+import { registerSchema } from './schema';
+
+export function registerCommands(program: Command): void {
+  registerConfig(program);
+  registerMigrate(program);
+  registerSchema(program);
+}

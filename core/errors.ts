@@ -1,0 +1,60 @@
+/**
+ * Every error Flowcast raises on purpose, each with a stable code. The API's error handler maps
+ * them to HTTP answers (serving/error-handler.ts); processes print `code: message` and exit.
+ */
+export class FlowcastError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus = 500,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends FlowcastError {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super('FC_CONFIG_INVALID', message, 500);
+  }
+}
+
+export interface FieldIssue {
+  index?: number;
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends FlowcastError {
+  constructor(message: string, readonly issues: FieldIssue[]) {
+    super('FC_VALIDATION', message, 400, { issues });
+  }
+}
+
+export class PayloadTooLargeError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_PAYLOAD_TOO_LARGE', message, 413);
+  }
+}
+
+export class UnauthorizedError extends FlowcastError {
+  constructor(message = 'missing or unknown API key: send it in the x-api-key header') {
+    super('FC_UNAUTHORIZED', message, 401);
+  }
+}
+
+export class ForbiddenError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_FORBIDDEN', message, 403);
+  }
+}
+
+export class NotFoundError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_NOT_FOUND', message, 404);
+  }
+}

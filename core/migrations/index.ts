@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as m0001 from './0001-reports';
+import * as m0002 from './0002-devices';
+import * as m0003 from './0003-dead-letters';
+import * as m0004 from './0004-api-keys';
+
+interface Migration {
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+/** Numbered and append-only: never edit a migration that has landed, add the next one. */
+export const migrations: ReadonlyArray<[string, Migration]> = [
+  ['0001-reports', m0001],
+  ['0002-devices', m0002],
+  ['0003-dead-letters', m0003],
+  ['0004-api-keys', m0004],
+];

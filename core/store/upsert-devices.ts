@@ -1,0 +1,77 @@
+import type { Knex } from 'knex';
+import type { StoredReport } from './insert-reports';
+
+interface DeviceUpdate {
+  tenant: string;
+  deviceId: string;
+  firstSeen: number;
+  lastSeen: number;
+  lastReportId: string;
+  lastLat: number | null;
+  lastLon: number | null;
+  lastLocationTs: number | null;
+  reports: number;
+}
+
+/** Folds a batch into one update per device, so each device row is written once per batch. */
+export function summariseDevices(rows: StoredReport[]): DeviceUpdate[] {
+  const byDevice = new Map<string, DeviceUpdate>();
+  for (const { tenant, report } of rows) {
+    const key = `${tenant}\u0000${report.deviceId}`;
+    const t = Date.parse(report.ts);
+    let d = byDevice.get(key);
+    if (!d) {
+      d = { tenant, deviceId: report.deviceId, firstSeen: t, lastSeen: t, lastReportId: report.id, lastLat: null, lastLon: null, lastLocationTs: null, reports: 0 };
+      byDevice.set(key, d);
+    }
+    d.reports += 1;
+    d.firstSeen = Math.min(d.firstSeen, t);
+    if (t >= d.lastSeen) {
+      d.lastSeen = t;
+      d.lastReportId = report.id;
+    }
+    if (report.location && (d.lastLocationTs === null || t >= d.lastLocationTs)) {
+      d.lastLat = report.location.lat;
+      d.lastLon = report.location.lon;
+      d.lastLocationTs = t;
+    }
+  }
+  return [...byDevice.values()];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * Keeps `devices` current: last seen and last position move only forward in event time, so
+ * late or replayed reports never move a device back.
+ */
+export async function upsertDevices(db: Knex, rows: StoredReport[]): Promise<void> {
+  const updates = summariseDevices(rows);
+  if (updates.length === 0) return;
+  // A stable order of row locks keeps concurrent consumers from deadlocking each other.
+  updates.sort((a, b) => (a.tenant + a.deviceId < b.tenant + b.deviceId ? -1 : 1));
+  await db.raw(
+    `INSERT INTO devices AS d (tenant, device_id, first_seen, last_seen, last_report_id, last_lat, last_lon, last_location_ts, reports)
+     SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[], ?::bigint[])
+     ON CONFLICT (tenant, device_id) DO UPDATE SET
+       first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),
+       last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen),
+       last_report_id = CASE WHEN EXCLUDED.last_seen >= d.last_seen THEN EXCLUDED.last_report_id ELSE d.last_report_id END,
+       last_lat = CASE WHEN EXCLUDED.last_location_ts >= coalesce(d.last_location_ts, '-infinity') THEN EXCLUDED.last_lat ELSE d.last_lat END,
+       last_lon = CASE WHEN EXCLUDED.last_location_ts >= coalesce(d.last_location_ts, '-infinity') THEN EXCLUDED.last_lon ELSE d.last_lon END,
+       last_location_ts = GREATEST(d.last_location_ts, EXCLUDED.last_location_ts),
+       reports = d.reports + EXCLUDED.reports,
+       updated_at = now()`,
+    [
+      updates.map((u) => u.tenant),
+      updates.map((u) => u.deviceId),
+      updates.map((u) => iso(u.firstSeen)),
+      updates.map((u) => iso(u.lastSeen)),
+      updates.map((u) => u.lastReportId),
+      updates.map((u) => u.lastLat),
+      updates.map((u) => u.lastLon),
+      updates.map((u) => iso(u.lastLocationTs)),
+      updates.map((u) => u.reports),
+    ] as unknown as Knex.RawBinding[],
+  );
+}

@@ -1,0 +1,19 @@
+/** Unit tests live beside the code; tests that need real PostgreSQL and Redis live in tests/integration. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/{core,pipelines,features,models,training,serving,cli,bench}/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      testTimeout: 180000,
+    },
+  ],
+};

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs a command with PostgreSQL and Redis available and migrated. Uses DATABASE_URL / REDIS_URL
+# when set; otherwise starts the project-local throwaway servers and stops them afterwards
+# (unless they were already running, e.g. after `make up`).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+started=0
+if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  if ! "$root/scripts/servers.sh" status | grep -q "postgres: running" || ! "$root/scripts/servers.sh" status | grep -q "redis: running"; then
+    started=1
+  fi
+  "$root/scripts/servers.sh" up >/dev/null
+  local_env="$("$root/scripts/servers.sh" env)"
+  # Only fill in what the caller did not set.
+  [ -z "${DATABASE_URL:-}" ] && export "$(echo "$local_env" | grep ^DATABASE_URL=)"
+  [ -z "${REDIS_URL:-}" ] && export "$(echo "$local_env" | grep ^REDIS_URL=)"
+fi
+if [ "$started" = 1 ]; then trap '"$root/scripts/servers.sh" down' EXIT; fi
+node "$root/dist/cli/flowcast.js" migrate
+"$@"
