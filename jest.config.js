@@ -1,5 +1,5 @@
 /** Unit tests live beside the code; tests that need real PostgreSQL and Redis live in tests/integration. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
   projects: [
     {
