@@ -31,6 +31,11 @@ export const settings = {
     default: '10000',
     doc: 'How often a consumer trims the Redis stream below the oldest entry any group still needs.',
   },
+  STREAM_GROUPS: {
+    schema: z.string().transform((v) => v.split(',').map((g) => g.trim()).filter(Boolean)),
+    default: 'ingest',
+    doc: 'Comma-separated consumer groups created on the Redis stream before anything is read, so a role that starts later still gets every message (trimming keeps what any group has not acknowledged).',
+  },
   RECLAIM_IDLE_MS: {
     schema: int(100),
     default: '30000',

@@ -1,0 +1,37 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../core/config';
+import { RedisStreamsTransport } from './redis-streams-transport';
+import type { Transport } from './transport';
+
+export interface TransportDeps {
+  config: Config;
+  logger: Logger;
+  /** Reported consumer lag (messages not yet delivered to this role's group). */
+  onLag?: (lag: number) => void;
+}
+
+/** Builds the transport TRANSPORT names, with its own connections (closed by transport.close()). */
+export function createTransport({ config, logger, onLag }: TransportDeps): Transport {
+  switch (config.TRANSPORT) {
+    case 'redis':
+      return createRedisTransport(config, logger, onLag);
+    default:
+      throw new Error(`TRANSPORT=${config.TRANSPORT} is not available in this build`);
+  }
+}
+
+function createRedisTransport(config: Config, logger: Logger, onLag?: (lag: number) => void): Transport {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  return new RedisStreamsTransport({
+    redis,
+    logger,
+    streamKey: config.STREAM_KEY,
+    consumerName: config.CONSUMER_NAME,
+    reclaimIdleMs: config.RECLAIM_IDLE_MS,
+    trimIntervalMs: config.STREAM_TRIM_INTERVAL_MS,
+    groups: config.STREAM_GROUPS,
+    onLag,
+    ownsConnection: true,
+  });
+}
