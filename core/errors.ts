@@ -58,3 +58,30 @@ export class NotFoundError extends FlowcastError {
     super('FC_NOT_FOUND', message, 404);
   }
 }
+
+export class UnsupportedMediaTypeError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_UNSUPPORTED_MEDIA_TYPE', message, 415);
+  }
+}
+
+/**
+ * Not one report of a request was valid. (A request with at least one valid report is accepted
+ * with 202 and lists its rejected ones instead.) Details carry every rejection, as the 202 does.
+ */
+export class ReportsRejectedError extends FlowcastError {
+  constructor(readonly rejected: FieldIssue[]) {
+    const first = rejected[0];
+    const summary = first ? `; first: [${first.index ?? 0}] ${first.path || '(report)'}: ${first.message}` : '';
+    super('FC_REPORTS_REJECTED', `no valid report in the request (${rejected.length} rejected${summary})`, 400, {
+      accepted: 0,
+      rejected,
+    });
+  }
+}
+
+export class NotReadyError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_NOT_READY', message, 503);
+  }
+}
