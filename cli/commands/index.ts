@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config';
 import { registerKeys } from './keys';
+import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
+import { registerPublish } from './publish';
 import { registerSchema } from './schema';
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
   registerKeys(program);
+  registerIngest(program);
   registerMigrate(program);
+  registerPublish(program);
   registerSchema(program);
 }
