@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../core/config';
+import { PubSubTransport } from './pubsub-transport';
 import { RedisStreamsTransport } from './redis-streams-transport';
 import type { Transport } from './transport';
 
@@ -16,6 +17,8 @@ export function createTransport({ config, logger, onLag }: TransportDeps): Trans
   switch (config.TRANSPORT) {
     case 'redis':
       return createRedisTransport(config, logger, onLag);
+    case 'pubsub':
+      return createPubSubTransport(config, logger);
     default:
       throw new Error(`TRANSPORT=${config.TRANSPORT} is not available in this build`);
   }
@@ -33,5 +36,24 @@ function createRedisTransport(config: Config, logger: Logger, onLag?: (lag: numb
     groups: config.STREAM_GROUPS,
     onLag,
     ownsConnection: true,
+  });
+}
+
+/**
+ * Pub/Sub reports no lag to the client (it is a Cloud Monitoring metric), so onLag is unused.
+ * The ingest role is reachable both by its subscription name and by INGEST_GROUP.
+ */
+function createPubSubTransport(config: Config, logger: Logger): Transport {
+  return new PubSubTransport({
+    logger,
+    projectId: config.PUBSUB_PROJECT,
+    topic: config.PUBSUB_TOPIC,
+    subscriptions: {
+      [config.INGEST_GROUP]: config.PUBSUB_INGEST_SUBSCRIPTION,
+      [config.PUBSUB_INGEST_SUBSCRIPTION]: config.PUBSUB_INGEST_SUBSCRIPTION,
+    },
+    defaultTenant: config.PUBSUB_TENANT,
+    maxMessages: config.PUBSUB_MAX_MESSAGES,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   });
 }

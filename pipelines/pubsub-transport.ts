@@ -162,7 +162,7 @@ export class PubSubTransport implements Transport {
     if (this.options.createMissing === false) return Promise.resolve();
     this.ensured ??= ensureTopicAndSubscription(this.pubsub, {
       topic: this.topicName,
-      subscriptions: Object.values(this.options.subscriptions ?? {}),
+      subscriptions: [...new Set(Object.values(this.options.subscriptions ?? {}))],
     }).catch((err: unknown) => {
       this.ensured = undefined;
       throw err;
