@@ -1,0 +1,38 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../core/config';
+import type { Db } from '../core/db';
+import { NotFoundError } from '../core/errors';
+import type { Transport } from '../pipelines/transport';
+import { createAuth } from './auth';
+import { errorHandler } from './error-handler';
+import { createHttpMetrics } from './http-metrics';
+import { requestMetrics } from './request-metrics';
+import { healthRouter } from './routes/health';
+import { reportsRouter } from './routes/reports';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  /** Only publish() is used: the API hands reports to the stream, consumers store them. */
+  transport: Pick<Transport, 'publish'>;
+  logger: Logger;
+  metricsRegistry: Registry;
+}
+
+/** The Express app of the API, not listening: `flowcast api` listens, tests may too. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = createHttpMetrics(deps.metricsRegistry);
+  const auth = createAuth(deps.db);
+  app.use(requestMetrics(metrics));
+  app.use(healthRouter({ db: deps.db, metricsRegistry: deps.metricsRegistry }));
+  app.use(reportsRouter({ ...deps, auth, metrics }));
+  app.use((req) => {
+    throw new NotFoundError(`no route for ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,59 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { grantsScope, parseApiKey, secretMatches, type ApiKeyScope } from '../core/api-key';
+import type { Db } from '../core/db';
+import { ForbiddenError, UnauthorizedError } from '../core/errors';
+import { findApiKey } from '../core/store/find-api-key';
+
+/** Who is calling: fixed by the API key, never by anything in the payload. */
+export interface Principal {
+  keyId: string;
+  tenant: string;
+  scopes: readonly ApiKeyScope[];
+}
+
+const unknownKey = 'unknown API key: send a key printed by `flowcast keys create` in the x-api-key header';
+
+export interface Auth {
+  /** Refuses the request unless it carries a live key holding `scope` (admin holds every scope). */
+  requireScope(scope: ApiKeyScope): RequestHandler;
+}
+
+export function createAuth(db: Db): Auth {
+  return {
+    requireScope: (scope) => async (req, res, next) => {
+      const principal = await authenticate(db, presentedKey(req));
+      if (!grantsScope(principal.scopes, scope)) {
+        throw new ForbiddenError(
+          `API key ${principal.keyId} lacks the "${scope}" scope needed for ${req.method} ${req.baseUrl}${req.path} (it has: ${principal.scopes.join(', ')})`,
+        );
+      }
+      res.locals.principal = principal;
+      next();
+    },
+  };
+}
+
+/** The principal requireScope fixed for this request. */
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new Error('no principal on this request: the route lacks requireScope()');
+  return principal;
+}
+
+function presentedKey(req: Request): string {
+  const header = req.get('x-api-key');
+  if (header) return header.trim();
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  if (bearer?.[1]) return bearer[1];
+  throw new UnauthorizedError('missing API key: send it in the x-api-key header (or as Authorization: Bearer <key>)');
+}
+
+async function authenticate(db: Db, key: string): Promise<Principal> {
+  const parsed = parseApiKey(key);
+  if (!parsed) throw new UnauthorizedError(`${unknownKey} (expected the form fc_<id>_<secret>)`);
+  const stored = await findApiKey(db, parsed.id);
+  // The secret is checked before anything else is revealed about the key.
+  if (!stored || !secretMatches(parsed.secret, stored.secretHash)) throw new UnauthorizedError(unknownKey);
+  if (stored.revokedAt) throw new UnauthorizedError(`API key ${stored.id} was revoked on ${stored.revokedAt.toISOString()}`);
+  return { keyId: stored.id, tenant: stored.tenant, scopes: stored.scopes };
+}
