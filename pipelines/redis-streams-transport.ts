@@ -17,6 +17,8 @@ export interface RedisStreamsTransportOptions {
   trimIntervalMs?: number;
   /** Groups created (at the stream's start) before anything is read, so none misses a message; default none. */
   groups?: string[];
+  /** Batches handled at once by one consumer, so decoding overlaps with commits; default 2. */
+  concurrency?: number;
   /** Disconnect `redis` on close(); default false (the caller owns it). */
   ownsConnection?: boolean;
   /** Called with the group's lag (entries not yet delivered) after each read cycle. */
@@ -156,6 +158,10 @@ export class RedisStreamsTransport implements Transport {
     return Math.max(100, Math.floor(this.reclaimIdleMs / 2));
   }
 
+  get concurrency(): number {
+    return Math.max(1, this.options.concurrency ?? 2);
+  }
+
   get groupsToCreate(): string[] {
     return this.options.groups ?? [];
   }
@@ -191,11 +197,17 @@ class ConsumeLoop {
       if (own.length === 0 || this.stopping) break;
       await this.handleUntilDone(own);
     }
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
       const batch = (await this.maybeReclaim()) ?? (await this.fillBatch());
-      if (batch.length > 0) await this.handleUntilDone(batch);
+      if (batch.length > 0) {
+        const handling = this.handleUntilDone(batch).finally(() => inFlight.delete(handling));
+        inFlight.add(handling);
+        if (inFlight.size >= this.transport.concurrency) await Promise.race(inFlight);
+      }
       await this.housekeeping();
     }
+    await Promise.all(inFlight);
   }
 
   private async maybeReclaim(): Promise<IncomingMessage[] | undefined> {

@@ -22,7 +22,7 @@ export async function insertReports(db: Knex, rows: StoredReport[]): Promise<Ins
   const result = await db.raw(
     `INSERT INTO reports (tenant, device_id, report_id, ts, lat, lon, shipment_id, hub, event_code, body)
      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::float8[], ?::float8[],
-                          ?::text[], ?::text[], ?::text[], ?::jsonb[])
+                          ?::text[], ?::text[], ?::text[], ?::json[])
      ON CONFLICT DO NOTHING
      RETURNING tenant, device_id, report_id, ts`,
     [
