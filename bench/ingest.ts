@@ -67,7 +67,7 @@ export const benchmark: Benchmark = {
     });
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
-    const consumption = consumer.start();
+    consumer.start();
     const progress = setInterval(() => process.stderr.write(`  ${Math.round((Date.now() - started) / 1000)} s: ${committed} committed\n`), 5000);
     const published = await runPublisher(redisUrl, streamKey, rate, seconds, devices);
     // Drain: everything published must be committed before we stop measuring.
