@@ -35,7 +35,7 @@ const fieldPublishedAt = 'p';
 /** Reports on Redis Streams: consumer groups, ack after commit, reclaim of orphans, safe trimming. */
 export class RedisStreamsTransport implements Transport {
   readonly name = 'redis' as const;
-  private readonly streamKey: string;
+  readonly streamKey: string;
   private readonly consumerName: string;
   private readonly reclaimIdleMs: number;
   private readonly trimIntervalMs: number;
@@ -147,7 +147,7 @@ export class RedisStreamsTransport implements Transport {
       for (const c of candidates) if (c && (minId === undefined || compareIds(c, minId) < 0)) minId = c;
     }
     if (!minId || minId === '0-0') return 0;
-    return (await redis.xtrim(this.streamKey, 'MINID', '~', minId)) as number;
+    return (await redis.xtrim(this.streamKey, 'MINID', minId)) as number;
   }
 
   get trimEveryMs(): number {
