@@ -9,6 +9,9 @@ import { uniqueName } from './support/test-env';
  * The real @google-cloud/pubsub client against the in-test gRPC server: what reaches the handler,
  * when acks happen, redelivery after a failed batch, shutdown with a batch in flight, flow control.
  */
+// jest 30 ignores the project-level testTimeout; each test here waits up to 20 s for the server.
+jest.setTimeout(60_000);
+
 describe('PubSubTransport (real client, in-test Pub/Sub server)', () => {
   const server = new FakePubSubServer();
   const project = 'flowcast-test';
