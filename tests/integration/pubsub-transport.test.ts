@@ -1,5 +1,5 @@
 import { createLogger } from '../../core/logger';
-import { PubSubTransport, type PubSubTransportOptions } from '../../pipelines/pubsub-transport';
+import { PubSubTransport, PubSubTransportError, type PubSubTransportOptions } from '../../pipelines/pubsub-transport';
 import type { IncomingMessage } from '../../pipelines/transport';
 import { FakePubSubServer } from './support/pubsub-fake-server';
 import { waitFor } from './support/spawn-flowcast';
@@ -198,5 +198,35 @@ describe('PubSubTransport (real client, in-test Pub/Sub server)', () => {
     await consumption.stop();
     expect(sizes).toEqual([3]);
     expect(handedAt[0]! - publishedAt).toBeGreaterThanOrEqual(250);
+  });
+  it('keeps consuming after the server drops its streams (the client reconnects)', async () => {
+    const { transport, subStats } = makeTransport();
+    const seen = new Set<string>();
+    const consumption = transport.consume({ group: 'ingest', maxBatch: 10, maxWaitMs: 20 }, async (b) => {
+      for (const m of b) seen.add(m.data.toString());
+    });
+    await transport.publish([{ tenant: 't', data: 'before' }]);
+    await waitFor('the first message', async () => seen.has('before'), 10_000);
+    const streamsBefore = server.calls.get('StreamingPull') ?? 0;
+    server.dropStreams();
+    await transport.publish([{ tenant: 't', data: 'after' }]);
+    await waitFor('the message published after the drop', async () => seen.has('after') && subStats().unacked === 0, 20_000);
+    expect(server.calls.get('StreamingPull')).toBeGreaterThan(streamsBefore);
+    await consumption.stop();
+  });
+
+  it('fails consumption with a typed error when the subscription does not exist', async () => {
+    const { transport } = makeTransport({ createMissing: false });
+    const consumption = transport.consume({ group: 'ingest', maxBatch: 10, maxWaitMs: 20 }, async () => undefined);
+    await expect(consumption.done).rejects.toThrow(PubSubTransportError);
+    await expect(consumption.done).rejects.toThrow(/Subscription does not exist/);
+    await consumption.stop();
+  });
+
+  it('rejects a publish to a missing topic with a typed error naming it', async () => {
+    const { transport } = makeTransport({ createMissing: false });
+    const attempt = transport.publish([{ tenant: 't', data: 'x', orderingKey: 'dev-1' }]);
+    await expect(attempt).rejects.toThrow(PubSubTransportError);
+    await expect(attempt).rejects.toThrow(/topic reports_.* failed for 1 of 1 messages/);
   });
 });
