@@ -77,6 +77,11 @@ export const settings = {
     default: undefined,
     doc: 'host:port of a Pub/Sub emulator; when set the client talks to it without credentials.',
   },
+  FEATURE_ALLOWED_LATENESS_MS: {
+    schema: int(0),
+    default: '900000',
+    doc: 'Rolling features: a report whose event time is this much older than the newest event time seen for its tenant still counts (15 min); older ones are counted as dropped-late (metric `flowcast_feature_dropped_late_total`) and logged.',
+  },
   HTTP_HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the API listens on.' },
   HTTP_PORT: { schema: int(0), default: '8080', doc: 'Port the API listens on.' },
   HTTP_MAX_BODY_BYTES: { schema: int(1024), default: '5242880', doc: 'Largest request body `POST /v1/reports` accepts (5 MB).' },

@@ -3,6 +3,8 @@ import * as m0001 from './0001-reports';
 import * as m0002 from './0002-devices';
 import * as m0003 from './0003-dead-letters';
 import * as m0004 from './0004-api-keys';
+import * as m0005 from './0005-shipments';
+import * as m0006 from './0006-feature-tiles';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -15,4 +17,6 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0002-devices', m0002],
   ['0003-dead-letters', m0003],
   ['0004-api-keys', m0004],
+  ['0005-shipments', m0005],
+  ['0006-feature-tiles', m0006],
 ];
