@@ -31,7 +31,7 @@ test-integration: build
 	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand
 
 demo: build
-	@$(WITH_SERVERS) scripts/demo.sh
+	@$(WITH_SERVERS) node dist/cli/flowcast.js demo
 
 up: build
 	@scripts/servers.sh up

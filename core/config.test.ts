@@ -37,3 +37,10 @@ describe('loadConfig', () => {
     for (const name of Object.keys(settings)) expect(table).toContain(`\`${name}\``);
   });
 });
+
+describe('README.md', () => {
+  it('carries the configuration table of the code (regenerate: node scripts/update-readme-config.js)', () => {
+    const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'README.md'), 'utf8') as string;
+    expect(readme).toContain(`<!-- config:start -->\n${configMarkdown()}\n<!-- config:end -->`);
+  });
+});
