@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerApi } from './api';
 import { registerConfig } from './config';
 import { registerKeys } from './keys';
+import { registerDemo } from './demo';
 import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
 import { registerPublish } from './publish';
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   registerApi(program);
   registerConfig(program);
   registerKeys(program);
+  registerDemo(program);
   registerIngest(program);
   registerMigrate(program);
   registerPublish(program);
