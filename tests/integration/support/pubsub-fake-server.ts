@@ -194,7 +194,8 @@ export class FakePubSubServer {
   }
 }
 
-function loadServices(): { Publisher: grpc.ServiceClientConstructor; Subscriber: grpc.ServiceClientConstructor } {
+/** The Publisher and Subscriber service definitions from the protos inside @google-cloud/pubsub. */
+export function loadServices(): { Publisher: grpc.ServiceClientConstructor; Subscriber: grpc.ServiceClientConstructor } {
   const pubsubDir = path.dirname(require.resolve('@google-cloud/pubsub/package.json'));
   // google/api and google/protobuf imports ship with google-gax, the client's own dependency.
   const gaxProtos = path.resolve(path.dirname(require.resolve('google-gax', { paths: [pubsubDir] })), '../protos');
