@@ -24,6 +24,7 @@ interface Answer {
  * transport: what the API accepts is read back from the stream by a consumer group of this test.
  */
 describe('HTTP ingest: POST /v1/reports', () => {
+  jest.setTimeout(30_000);
   let t: TestDatabase;
   let redis: Redis;
   let transport: RedisStreamsTransport;
