@@ -2,7 +2,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import type { Logger } from 'pino';
 import type { Config } from '../../core/config';
 import type { Db } from '../../core/db';
-import { ReportsRejectedError, UnsupportedMediaTypeError } from '../../core/errors';
+import { NotReadyError, ReportsRejectedError, UnsupportedMediaTypeError } from '../../core/errors';
 import { insertDeadLetters } from '../../core/store/insert-dead-letters';
 import type { Transport } from '../../pipelines/transport';
 import { principalOf, type Auth } from '../auth';
@@ -43,9 +43,7 @@ export function reportsRouter(deps: ReportsRouteDeps): Router {
       maxReportBytes: deps.config.MAX_REPORT_BYTES,
     });
     await deadLetter(deps, tenant, batch.rejected);
-    await deps.transport.publish(
-      batch.accepted.map((a) => ({ tenant, data: a.raw, orderingKey: a.report.deviceId })),
-    );
+    await publish(deps, tenant, batch);
     count(deps.metrics, batch);
     const answer = toAnswer(batch);
     if (answer.accepted === 0) throw new ReportsRejectedError(answer.rejected);
@@ -88,6 +86,16 @@ async function deadLetter(deps: ReportsRouteDeps, tenant: string, rejected: Reje
     })),
   );
   for (const r of rejected) deps.metrics.deadLetters.inc({ reason: r.reason });
+}
+
+async function publish(deps: ReportsRouteDeps, tenant: string, batch: ParsedBatch): Promise<void> {
+  try {
+    await deps.transport.publish(batch.accepted.map((a) => ({ tenant, data: a.raw, orderingKey: a.report.deviceId })));
+  } catch (err) {
+    // A 503 tells the producer to retry the request; reports are deduplicated downstream.
+    deps.logger.error({ err, reports: batch.accepted.length }, 'publishing reports failed');
+    throw new NotReadyError('the report stream is unavailable right now: nothing of this request was accepted; retry it');
+  }
 }
 
 function count(metrics: HttpMetrics, batch: ParsedBatch): void {

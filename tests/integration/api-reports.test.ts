@@ -33,6 +33,7 @@ describe('HTTP ingest: POST /v1/reports', () => {
   let base: string;
   const received: IncomingMessage[] = [];
   const publishCalls: OutgoingMessage[][] = [];
+  let streamDown = false;
   const keys: Record<'ingest' | 'read' | 'revoked' | 'admin', string> = { ingest: '', read: '', revoked: '', admin: '' };
 
   beforeAll(async () => {
@@ -49,7 +50,13 @@ describe('HTTP ingest: POST /v1/reports', () => {
     const revoked = await createApiKey(t.db, { tenant: 'acme', scopes: ['ingest'] });
     await revokeApiKey(t.db, revoked.id);
     keys.revoked = revoked.key;
-    const recording = { publish: (m: OutgoingMessage[]) => (publishCalls.push(m), transport.publish(m)) };
+    const recording = {
+      publish: async (m: OutgoingMessage[]) => {
+        if (streamDown) throw new Error('Connection is closed.');
+        publishCalls.push(m);
+        await transport.publish(m);
+      },
+    };
     const config = loadConfig({ DATABASE_URL: t.url });
     const app = createApp({ config, db: t.db, transport: recording, logger, metricsRegistry: createMetricsRegistry('api') });
     server = app.listen(0, '127.0.0.1');
@@ -245,6 +252,20 @@ describe('HTTP ingest: POST /v1/reports', () => {
         { index: 0, reason: 'bad_json', path: '', message: expect.stringContaining('where a double-quoted key was expected') },
       ]);
       expect((await deadLetters('bad-j-1')).map((l) => l.raw.toString())).toEqual(['{"id":"bad-j-1", oops}']);
+    });
+
+    it('a transport failure gets 503 asking the producer to retry', async () => {
+      streamDown = true;
+      try {
+        const res = await post(JSON.stringify(report('down-1')));
+        expect(res.status).toBe(503);
+        expect(res.body.error).toEqual({
+          code: 'FC_NOT_READY',
+          message: 'the report stream is unavailable right now: nothing of this request was accepted; retry it',
+        });
+      } finally {
+        streamDown = false;
+      }
     });
 
     it('an unsupported content type gets 415 naming the accepted ones', async () => {
