@@ -36,6 +36,8 @@ export class PubSubTransportError extends FlowcastError {
 }
 
 const grpcAlreadyExists = 6;
+/** Longest pause after failed batches; a nacked batch comes back at once, so without it a dead database means a hot loop. */
+const maxFailureBackoffMs = 5_000;
 
 export interface EnsureTopicOptions {
   topic: string;
@@ -193,6 +195,8 @@ class PubSubConsumption implements Consumption {
   private inFlight: Promise<void> | undefined;
   private stopping = false;
   private stopped: Promise<void> | undefined;
+  private failures = 0;
+  private wakeUp: (() => void) | undefined;
 
   constructor(
     private readonly ctx: ConsumptionContext,
@@ -267,17 +271,35 @@ class PubSubConsumption implements Consumption {
     try {
       await this.handler(batch.map((m) => toIncoming(m, this.ctx.defaultTenant)));
     } catch (err) {
-      this.ctx.logger.error({ err, count: batch.length }, 'batch handler failed; nacking the batch for redelivery');
+      this.failures++;
+      const pauseMs = Math.min(maxFailureBackoffMs, 100 * 2 ** (this.failures - 1));
+      this.ctx.logger.error({ err, count: batch.length, pauseMs }, 'batch handler failed; nacking the batch for redelivery');
       for (const m of batch) m.nack();
+      await this.pause(pauseMs);
       return;
     }
+    this.failures = 0;
     for (const m of batch) m.ack();
+  }
+
+  /** Waits before the next batch after a failure; stop() cuts it short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
   }
 
   /** Stops pulling, releases what was not handed over, lets the batch in flight finish and be acked. */
   private async shutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    this.wakeUp?.();
     await this.started.catch(() => undefined);
     for (const m of this.buffer.splice(0)) m.nack();
     // close() (WAIT) stops the stream at once and resolves once the in-flight batch's acks are sent.

@@ -108,20 +108,25 @@ describe('PubSubTransport (real client, in-test Pub/Sub server)', () => {
     await consumption.stop();
   });
 
-  it('nacks a batch whose handler throws, so it is delivered again', async () => {
+  it('nacks a batch whose handler throws, so it is delivered again after a growing pause', async () => {
     const { transport, subStats } = makeTransport();
     await transport.publish(Array.from({ length: 4 }, (_, i) => ({ tenant: 't', data: `m${i}` })));
-    const calls: IncomingMessage[][] = [];
+    const calls: { at: number; batch: IncomingMessage[] }[] = [];
     const consumption = transport.consume({ group: 'ingest', maxBatch: 4, maxWaitMs: 1000 }, async (batch) => {
-      calls.push(batch);
-      if (calls.length === 1) throw new Error('database away');
+      calls.push({ at: Date.now(), batch });
+      if (calls.length <= 2) throw new Error('database away');
     });
-    await waitFor('the batch to be handled twice', async () => calls.length >= 2 && subStats().unacked === 0, 10_000);
+    await waitFor('the batch to succeed on its third delivery', async () => calls.length >= 3 && subStats().unacked === 0, 10_000);
     await consumption.stop();
-    const [failed, retried] = calls;
-    expect(retried?.map((m) => m.id).sort()).toEqual(failed?.map((m) => m.id).sort());
-    expect(retried?.every((m) => m.redeliveries === 1)).toBe(true);
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(3);
+    const ids = calls.map((c) => c.batch.map((m) => m.id).sort());
+    expect(ids[1]).toEqual(ids[0]);
+    expect(ids[2]).toEqual(ids[0]);
+    expect(calls[1]!.batch.every((m) => m.redeliveries === 1)).toBe(true);
+    expect(calls[2]!.batch.every((m) => m.redeliveries === 2)).toBe(true);
+    // 100 ms after the first failure, 200 ms after the second: no hot loop while the database is away.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(90);
+    expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(190);
   });
 
   it('stop() lets the batch in flight finish and acks it, and releases what was buffered', async () => {
