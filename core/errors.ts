@@ -72,7 +72,8 @@ export class UnsupportedMediaTypeError extends FlowcastError {
 export class ReportsRejectedError extends FlowcastError {
   constructor(readonly rejected: FieldIssue[]) {
     const first = rejected[0];
-    const summary = first ? `; first: [${first.index ?? 0}] ${first.path || '(report)'}: ${first.message}` : '';
+    // Rejection messages already name their field path (`ts: …`, `not valid JSON at metrics.x …`).
+    const summary = first ? `; first, report ${first.index ?? 0}: ${first.message}` : '';
     super('FC_REPORTS_REJECTED', `no valid report in the request (${rejected.length} rejected${summary})`, 400, {
       accepted: 0,
       rejected,

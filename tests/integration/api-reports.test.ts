@@ -220,7 +220,7 @@ describe('HTTP ingest: POST /v1/reports', () => {
         expect(res.status).toBe(400);
         expect(res.body.error).toEqual({
           code: 'FC_REPORTS_REJECTED',
-          message: expect.stringContaining('[0] ts: ts: Invalid input: expected string, received undefined'),
+          message: 'no valid report in the request (1 rejected; first, report 0: ts: Invalid input: expected string, received undefined)',
           details: { accepted: 0, rejected: [{ index: 0, reason: 'schema', path: 'ts', message: expect.any(String) }] },
         });
       });
