@@ -5,6 +5,7 @@ import * as m0003 from './0003-dead-letters';
 import * as m0004 from './0004-api-keys';
 import * as m0005 from './0005-shipments';
 import * as m0006 from './0006-feature-tiles';
+import * as m0007 from './0007-feature-tiles-fixed-point';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0004-api-keys', m0004],
   ['0005-shipments', m0005],
   ['0006-feature-tiles', m0006],
+  ['0007-feature-tiles-fixed-point', m0007],
 ];

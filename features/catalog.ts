@@ -1,0 +1,61 @@
+import { FlowcastError } from '../core/errors';
+import type { EntityType } from './entity';
+import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
+
+export class FeatureDefinitionError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_FEATURE_DEFINITION', message, 500);
+  }
+}
+
+/** A validated, indexed set of series and features: what every part of features/ works from. */
+export interface FeatureCatalog {
+  series: ReadonlyMap<string, SeriesDefinition>;
+  features: readonly FeatureDefinition[];
+  /** Series fed by a signal of an entity type, keyed `entity:signal`. */
+  seriesBySignal: ReadonlyMap<string, readonly SeriesDefinition[]>;
+  featuresOf(entity: EntityType): readonly FeatureDefinition[];
+}
+
+export const signalKey = (entity: EntityType, signal: string): string => `${entity}:${signal}`;
+
+export function createCatalog(series: SeriesDefinition[], features: FeatureDefinition[]): FeatureCatalog {
+  const byName = new Map<string, SeriesDefinition>();
+  for (const s of series) {
+    if (byName.has(s.name)) throw new FeatureDefinitionError(`series ${s.name} is defined twice`);
+    if (!(s.tileMs > 0) || !Number.isInteger(s.tileMs)) throw new FeatureDefinitionError(`series ${s.name}: tileMs must be a positive integer`);
+    byName.set(s.name, s);
+  }
+  const names = new Set<string>();
+  for (const f of features) validateFeature(f, byName, names);
+  const bySignal = new Map<string, SeriesDefinition[]>();
+  for (const s of series) {
+    const key = signalKey(s.entity, s.signal);
+    bySignal.set(key, [...(bySignal.get(key) ?? []), s]);
+  }
+  const byEntity = new Map<EntityType, FeatureDefinition[]>();
+  for (const f of features) byEntity.set(f.entity, [...(byEntity.get(f.entity) ?? []), f]);
+  return { series: byName, features, seriesBySignal: bySignal, featuresOf: (e) => byEntity.get(e) ?? [] };
+}
+
+function validateFeature(f: FeatureDefinition, series: Map<string, SeriesDefinition>, names: Set<string>): void {
+  if (names.has(f.name)) throw new FeatureDefinitionError(`feature ${f.name} is defined twice`);
+  names.add(f.name);
+  for (const name of [f.series, f.denominatorSeries]) {
+    if (name === undefined) continue;
+    const s = series.get(name);
+    if (!s) throw new FeatureDefinitionError(`feature ${f.name}: unknown series ${name}`);
+    if (s.entity !== f.entity) throw new FeatureDefinitionError(`feature ${f.name}: series ${name} belongs to ${s.entity}`);
+    // Windows made of whole tiles are what lets tiles answer exactly.
+    if (f.windowMs % s.tileMs !== 0) throw new FeatureDefinitionError(`feature ${f.name}: window is not a multiple of the tile of ${name}`);
+  }
+  if ((f.aggregation === 'ratio') !== (f.denominatorSeries !== undefined)) {
+    throw new FeatureDefinitionError(`feature ${f.name}: a denominator series goes with the ratio aggregation, and only with it`);
+  }
+  if (f.aggregation === 'ratio' && series.get(f.denominatorSeries ?? '')?.tileMs !== series.get(f.series)?.tileMs) {
+    throw new FeatureDefinitionError(`feature ${f.name}: numerator and denominator series need the same tile width`);
+  }
+  if (f.aggregation === 'ewma' && !series.get(f.series)?.halfLifeMs) {
+    throw new FeatureDefinitionError(`feature ${f.name}: ewma needs a series with halfLifeMs`);
+  }
+}

@@ -1,0 +1,96 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { StoredReport } from '../core/store/insert-reports';
+import type { FeatureCatalog } from './catalog';
+import { defaultCatalog } from './definitions';
+import { extractObservations } from './extract-observations';
+import { createFeatureMetrics, type FeatureMetrics } from './feature-metrics';
+import { foldIntoTiles } from './fold-into-tiles';
+import { splitLate } from './lateness';
+import type { Observation } from './observation';
+import { advanceWatermarks } from './store/advance-watermarks';
+import { findShipmentLegs, shipmentKey } from './store/find-shipment-legs';
+import { readWatermarks } from './store/read-watermarks';
+import { upsertTiles } from './store/upsert-tiles';
+
+/** The ingest consumer's hook shape (pipelines/ingest-consumer.ts): called in the batch's transaction with only the new reports. */
+export type StoredReportsHook = (trx: Knex.Transaction, stored: StoredReport[]) => Promise<void>;
+
+export interface FeatureUpdaterOptions {
+  allowedLatenessMs: number;
+  logger: Logger;
+  /** Where the feature metrics register; or pass `metrics` built once. */
+  registry?: Registry;
+  metrics?: FeatureMetrics;
+  catalog?: FeatureCatalog;
+  /** Names this process's watermark row; default host, pid and a random suffix. */
+  instance?: string;
+  now?: () => number;
+}
+
+const lateExamples = 5;
+
+/**
+ * The hook that keeps rolling features: late reports are counted and logged, the rest become
+ * observations, folded into tile deltas and added to feature_tiles, all in the caller's
+ * transaction, so feature state commits (or rolls back) with the reports themselves.
+ */
+export function createFeatureUpdater(options: FeatureUpdaterOptions): StoredReportsHook {
+  const catalog = options.catalog ?? defaultCatalog;
+  const metrics = options.metrics ?? createFeatureMetrics(requireRegistry(options.registry));
+  const instance = options.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const now = options.now ?? Date.now;
+
+  return async (trx, stored) => {
+    if (stored.length === 0) return;
+    const started = process.hrtime.bigint();
+    const tenants = [...new Set(stored.map((s) => s.tenant))];
+    const split = splitLate(stored, await readWatermarks(trx, tenants), options.allowedLatenessMs, now());
+    if (split.late.length > 0) reportLate(options.logger, metrics, split.late, split.watermarks, options.allowedLatenessMs);
+    const observations = await observe(trx, split.onTime, metrics);
+    const tiles = foldIntoTiles(observations, catalog);
+    await upsertTiles(trx, tiles);
+    await advanceWatermarks(trx, instance, split.watermarks);
+    metrics.tilesWritten.inc(tiles.length);
+    metrics.updateSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  };
+}
+
+async function observe(trx: Knex, reports: StoredReport[], metrics: FeatureMetrics): Promise<Observation[]> {
+  const refs = reports
+    .filter((r) => r.report.shipmentId !== undefined && (r.report.event?.code === 'arrived' || r.report.event?.code === 'departed'))
+    .map((r) => ({ tenant: r.tenant, shipmentId: r.report.shipmentId as string }));
+  const legs = await findShipmentLegs(trx, refs);
+  const observations: Observation[] = [];
+  for (const r of reports) {
+    const found = extractObservations(r, (tenant, id) => legs.get(shipmentKey(tenant, id)) ?? []);
+    const code = r.report.event?.code;
+    if ((code === 'arrived' || code === 'departed') && !found.some((o) => o.signal.endsWith('_delay_min'))) metrics.unknownDelay.inc();
+    for (const o of found) {
+      observations.push(o);
+      metrics.observations.inc({ entity: o.entity });
+    }
+  }
+  return observations;
+}
+
+function reportLate(logger: Logger, metrics: FeatureMetrics, late: StoredReport[], watermarks: Map<string, number>, allowedMs: number): void {
+  metrics.droppedLate.inc(late.length);
+  logger.warn(
+    {
+      droppedLate: late.length,
+      allowedLatenessMs: allowedMs,
+      watermarks: Object.fromEntries([...watermarks].map(([t, w]) => [t, new Date(w).toISOString()])),
+      examples: late.slice(0, lateExamples).map((r) => ({ tenant: r.tenant, deviceId: r.report.deviceId, id: r.report.id, ts: r.report.ts })),
+    },
+    'reports later than the allowed lateness left out of rolling features (they are stored)',
+  );
+}
+
+function requireRegistry(registry: Registry | undefined): Registry {
+  if (!registry) throw new TypeError('createFeatureUpdater needs a metrics registry or metrics');
+  return registry;
+}

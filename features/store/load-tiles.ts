@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import type { EntityType } from '../entity';
+import type { Tile } from '../tile';
+import { seriesKeyString } from '../tile-key';
+
+export interface TileRequest {
+  entity: EntityType;
+  entityId: string;
+  series: string;
+  /** Tiles starting in [from, to). */
+  from: number;
+  to: number;
+  /** Only the newest tile of the range (what a last-value feature needs). */
+  latestOnly: boolean;
+}
+
+/**
+ * Loads the tiles a set of requests asks for, in one statement, each request answered by an
+ * index range scan. Returns tiles by series key (`seriesKeyString`), oldest first, deduplicated.
+ */
+export async function loadTiles(db: Knex, tenant: string, requests: TileRequest[]): Promise<Map<string, Tile[]>> {
+  const out = new Map<string, Tile[]>();
+  if (requests.length === 0) return out;
+  const col = <T>(f: (r: TileRequest) => T) => requests.map(f);
+  const result = await db.raw(
+    `SELECT q.i, t.tile_start, t.count, t.sum, t.min, t.max, t.last_ts, t.last_value, t.ew_sum, t.ew_weight
+     FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bool[]) WITH ORDINALITY
+          AS q(entity_type, entity_id, series, lo, hi, latest, i)
+     CROSS JOIN LATERAL (
+       SELECT * FROM feature_tiles t
+       WHERE t.tenant = ? AND t.entity_type = q.entity_type AND t.entity_id = q.entity_id AND t.series = q.series
+         AND t.tile_start >= q.lo AND t.tile_start < q.hi
+       ORDER BY t.tile_start DESC
+       LIMIT CASE WHEN q.latest THEN 1 END
+     ) t`,
+    [
+      col((r) => r.entity), col((r) => r.entityId), col((r) => r.series), col((r) => r.from), col((r) => r.to),
+      col((r) => r.latestOnly), tenant,
+    ] as unknown as Knex.RawBinding[],
+  );
+  const byKey = new Map<string, Map<number, Tile>>();
+  for (const row of result.rows as TileRow[]) {
+    const r = requests[Number(row.i) - 1] as TileRequest;
+    const key = seriesKeyString({ tenant, entity: r.entity, entityId: r.entityId, series: r.series });
+    const tiles = byKey.get(key) ?? new Map<number, Tile>();
+    byKey.set(key, tiles);
+    const tile = toTile(row);
+    tiles.set(tile.tileStart, tile);
+  }
+  for (const [key, tiles] of byKey) out.set(key, [...tiles.values()].sort((a, b) => a.tileStart - b.tileStart));
+  return out;
+}
+
+interface TileRow {
+  i: number | string;
+  tile_start: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  last_ts: number;
+  last_value: number;
+  ew_sum: number;
+  ew_weight: number;
+}
+
+// db.ts parses int8 as numbers; our integers stay far below 2^53.
+const toTile = (r: TileRow): Tile => ({
+  tileStart: r.tile_start, count: r.count, sum: r.sum, min: r.min, max: r.max,
+  lastTs: r.last_ts, lastValue: r.last_value, ewSum: r.ew_sum, ewWeight: r.ew_weight,
+});
