@@ -1,6 +1,8 @@
 /** Unit tests live beside the code; tests that need real PostgreSQL and Redis live in tests/integration. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
+  // Jest reads the timeout only at the top level; integration tests start processes and servers.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -13,7 +15,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
-      testTimeout: 180000,
     },
   ],
 };
