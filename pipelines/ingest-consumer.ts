@@ -104,7 +104,7 @@ export class IngestConsumer {
         continue;
       }
       const decoded = decodeReport(m.data, maxBytes);
-      if (decoded.ok) rows.push({ tenant: m.tenant, report: decoded.report, messageId: m.id, raw: m.data });
+      if (decoded.ok) rows.push({ tenant: m.tenant, report: decoded.report, json: m.data.toString('utf8'), messageId: m.id, raw: m.data });
       else letters.push({ ...letter, reason: decoded.reason, fieldPath: decoded.path, message: decoded.message });
     }
     return { rows, letters };

@@ -4,6 +4,8 @@ import type { Report } from '../report';
 export interface StoredReport {
   tenant: string;
   report: Report;
+  /** The report's JSON exactly as received, stored as the body; serialised from `report` when absent. */
+  json?: string;
 }
 
 export interface InsertedKey {
@@ -35,7 +37,7 @@ export async function insertReports(db: Knex, rows: StoredReport[]): Promise<Ins
       rows.map((r) => r.report.shipmentId ?? null),
       rows.map((r) => r.report.hub ?? null),
       rows.map((r) => r.report.event?.code ?? null),
-      rows.map((r) => JSON.stringify(r.report)),
+      rows.map((r) => r.json ?? JSON.stringify(r.report)),
     ] as unknown as Knex.RawBinding[],
   );
   return result.rows as InsertedKey[];
