@@ -9,6 +9,7 @@ import { createAuth } from './auth';
 import { errorHandler } from './error-handler';
 import { createHttpMetrics } from './http-metrics';
 import { requestMetrics } from './request-metrics';
+import { featuresRouter } from './routes/features';
 import { healthRouter } from './routes/health';
 import { reportsRouter } from './routes/reports';
 
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestMetrics(metrics));
   app.use(healthRouter({ db: deps.db, metricsRegistry: deps.metricsRegistry }));
   app.use(reportsRouter({ ...deps, auth, metrics }));
+  app.use(featuresRouter({ db: deps.db, auth }));
   app.use((req) => {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);
   });

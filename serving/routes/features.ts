@@ -1,0 +1,47 @@
+import express, { type Router } from 'express';
+import type { Db } from '../../core/db';
+import { ValidationError } from '../../core/errors';
+import { entityTypes, getOnlineFeatures, isEntityType, type FeatureVector } from '../../features';
+import { principalOf, type Auth } from '../auth';
+
+export interface FeaturesRouteDeps {
+  db: Db;
+  auth: Auth;
+}
+
+/**
+ * `GET /v1/features/:entityType/:id[?at=RFC3339]` (read scope): the entity's rolling features of
+ * the caller's tenant, each with its freshness (events up to `asOf` are in it; the newest one counted).
+ */
+export function featuresRouter(deps: FeaturesRouteDeps): Router {
+  const router = express.Router();
+  router.get('/v1/features/:entityType/:id', deps.auth.requireScope('read'), async (req, res) => {
+    const entityType = String(req.params.entityType);
+    if (!isEntityType(entityType)) {
+      throw new ValidationError(`unknown entity type "${entityType}"`, [{ path: 'entityType', message: `expected one of ${entityTypes.join(', ')}` }]);
+    }
+    const at = parseAt(req.query.at);
+    const [vector] = await getOnlineFeatures(deps.db, { tenant: principalOf(res).tenant, entities: [{ type: entityType, id: String(req.params.id) }], at });
+    res.json(present(vector as FeatureVector));
+  });
+  return router;
+}
+
+function parseAt(raw: unknown): number {
+  if (raw === undefined) return Date.now();
+  const ms = typeof raw === 'string' ? Date.parse(raw) : NaN;
+  if (!Number.isFinite(ms)) throw new ValidationError('at must be an RFC 3339 time', [{ path: 'at', message: 'expected an RFC 3339 time such as 2026-01-05T10:00:00Z' }]);
+  return ms;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function present(v: FeatureVector) {
+  return {
+    entity: v.entity,
+    at: iso(v.at),
+    features: Object.fromEntries(
+      Object.entries(v.values).map(([name, value]) => [name, { value, asOf: iso(v.freshness[name]?.asOf ?? null), lastEventAt: iso(v.freshness[name]?.lastEventAt ?? null) }]),
+    ),
+  };
+}
