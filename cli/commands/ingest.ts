@@ -3,6 +3,7 @@ import { onShutdown } from '../../core/graceful-shutdown';
 import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
 import { startMetricsServer, serverPort } from '../../core/metrics-server';
 import { ensureUpcomingPartitions } from '../../core/store/ensure-report-partitions';
+import { createFeatureUpdater } from '../../features';
 import { createTransport } from '../../pipelines/create-transport';
 import { IngestConsumer } from '../../pipelines/ingest-consumer';
 import { createContext } from '../context';
@@ -28,6 +29,7 @@ export function registerIngest(program: Command): void {
         maxBatch: config.INGEST_BATCH_SIZE,
         maxWaitMs: config.INGEST_BATCH_WAIT_MS,
         maxReportBytes: config.MAX_REPORT_BYTES,
+        hooks: [createFeatureUpdater({ allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS, logger, registry })],
       });
       const metricsServer = await startMetricsServer(registry, config.METRICS_PORT);
       const consumption = consumer.start();
