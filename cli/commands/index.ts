@@ -3,6 +3,7 @@ import { registerApi } from './api';
 import { registerConfig } from './config';
 import { registerKeys } from './keys';
 import { registerDemo } from './demo';
+import { registerImport } from './import';
 import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
 import { registerPublish } from './publish';
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerKeys(program);
   registerDemo(program);
+  registerImport(program);
   registerIngest(program);
   registerMigrate(program);
   registerPublish(program);

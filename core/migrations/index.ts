@@ -6,6 +6,8 @@ import * as m0004 from './0004-api-keys';
 import * as m0005 from './0005-shipments';
 import * as m0006 from './0006-feature-tiles';
 import * as m0007 from './0007-feature-tiles-fixed-point';
+import * as m0008 from './0008-model-registry';
+import * as m0009 from './0009-import-checkpoints';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -21,4 +23,6 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0005-shipments', m0005],
   ['0006-feature-tiles', m0006],
   ['0007-feature-tiles-fixed-point', m0007],
+  ['0008-model-registry', m0008],
+  ['0009-import-checkpoints', m0009],
 ];
