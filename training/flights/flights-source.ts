@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ShipmentLeg } from '../../features';
 import type { LegEvent } from '../leg-event';
+import type { LegOutcome } from '../store/upsert-leg-outcomes';
 import { blockMinutesSql } from './block-time';
 
 const dayMs = 86_400_000;
@@ -11,6 +12,8 @@ export interface FlightDay {
   date: string;
   /** Legs whose first event falls on this day (so every leg is stored before its events). */
   legs: ShipmentLeg[];
+  /** The actual departure and arrival of those legs (the labels). */
+  outcomes: LegOutcome[];
   /** Departed and arrived events with event time on this day. */
   events: LegEvent[];
 }
@@ -68,11 +71,14 @@ export class FlightsSource {
   }
 
   async day(day: number): Promise<FlightDay> {
-    const legRows = (await this.conn.runAndReadAll(`SELECT id, dep, arr_plan, origin, dest FROM flights WHERE leg_day = ${day}`)).getColumnsObjectJS();
+    const legRows = (await this.conn.runAndReadAll(`SELECT id, dep, arr_plan, origin, dest, dep_evt, arr_evt FROM flights WHERE leg_day = ${day}`)).getColumnsObjectJS();
     const legs: ShipmentLeg[] = (legRows.id ?? []).map((id, i) => ({
       shipmentId: flightShipmentId(Number(id)), seq: 0, mode: 'air',
       from: String(legRows.origin?.[i]), to: String(legRows.dest?.[i]),
       plannedDeparture: Number(legRows.dep?.[i]), plannedArrival: Number(legRows.arr_plan?.[i]),
+    }));
+    const outcomes: LegOutcome[] = legs.map((leg, i) => ({
+      shipmentId: leg.shipmentId, seq: 0, departedAt: Number(legRows.dep_evt?.[i]), arrivedAt: Number(legRows.arr_evt?.[i]),
     }));
     const lo = day * dayMs;
     const hi = lo + dayMs;
@@ -83,7 +89,7 @@ export class FlightsSource {
     const events: LegEvent[] = (ev.id ?? []).map((id, i) => ({
       shipmentId: flightShipmentId(Number(id)), code: ev.code?.[i] as LegEvent['code'], hub: String(ev.hub?.[i]), ts: Number(ev.ts?.[i]),
     }));
-    return { day, date: new Date(lo).toISOString().slice(0, 10), legs, events };
+    return { day, date: new Date(lo).toISOString().slice(0, 10), legs, outcomes, events };
   }
 
   close(): void {

@@ -5,6 +5,7 @@ import { createFeatureMetrics, createFeatureUpdater, upsertShipmentLegs } from '
 import { delayFeatureCatalog } from '../../models/delay-feature-catalog';
 import { feedLegEvents } from '../feed-leg-events';
 import { finishedChunks, markChunkFinished } from '../store/import-checkpoints';
+import { upsertLegOutcomes } from '../store/upsert-leg-outcomes';
 import { FlightsSource } from './flights-source';
 
 export interface ImportFlightsOptions {
@@ -56,6 +57,7 @@ export async function importFlights(o: ImportFlightsOptions): Promise<ImportFlig
         const chunk = await source.day(day);
         await o.db.transaction(async (trx) => {
           await upsertShipmentLegs(trx, o.tenant, chunk.legs);
+          await upsertLegOutcomes(trx, o.tenant, chunk.outcomes);
           await feedLegEvents(trx, chunk.events, { tenant: o.tenant, deviceId: importerDevice, hook, sliceMs: o.allowedLatenessMs });
           await markChunkFinished(trx, o.tenant, sourceKey, date, chunk.events.length);
         });
