@@ -21,6 +21,7 @@ export interface Benchmark {
 
 const benchmarks: Record<string, () => Benchmark> = {
   ingest: () => (require('./ingest') as { benchmark: Benchmark }).benchmark,
+  features: () => (require('./features') as { benchmark: Benchmark }).benchmark,
 };
 
 /** Registers a benchmark module by name; each bench file adds itself in the table above. */

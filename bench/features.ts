@@ -1,0 +1,133 @@
+import knex from 'knex';
+import type { Report } from '../core/report';
+import { createDb, type Db } from '../core/db';
+import { createLogger } from '../core/logger';
+import { createConsumerMetrics, createMetricsRegistry } from '../core/metrics';
+import { migrateToLatest } from '../core/migrate';
+import { createFeatureUpdater, getHistoricalFeatures, getOnlineFeatures, networkId, type EntityRef, type HistoricalRow } from '../features';
+import { IngestConsumer } from '../pipelines/ingest-consumer';
+import { sampleReports, seededRandom } from '../pipelines/sample-reports';
+import type { IncomingMessage, Transport } from '../pipelines/transport';
+import { latencySummary } from './latency';
+import type { Benchmark, BenchmarkOptions } from './run';
+
+const hubs = ['ATL', 'ORD', 'DFW', 'DEN', 'LAX', 'JFK', 'SEA', 'MIA', 'PHX', 'BOS'];
+const idle: Transport = { name: 'redis', publish: async () => undefined, consume: () => { throw new Error('unused'); }, close: async () => undefined };
+
+async function freshDatabase(adminUrl: string, name: string): Promise<Db> {
+  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+  await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
+  await admin.raw('CREATE DATABASE ??', [name]);
+  await admin.destroy();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = createDb({ url: url.toString(), poolMax: 6 });
+  await migrateToLatest(db);
+  return db;
+}
+
+/** Sample truck reports; their departed/arrived events state a delay, as a carrier feed would. */
+function* reports(devices: number, startMs: number): Generator<Report> {
+  const random = seededRandom(7);
+  for (const r of sampleReports({ devices, startMs, intervalSeconds: 30 })) {
+    yield r.event ? { ...r, metrics: { ...r.metrics, delay_min: Math.round((random() * 90 - 20) * 10) / 10 } } : r;
+  }
+}
+
+/** Ingest (insert, devices) with or without the feature hook, `consumers` loops sharing one stream, for `seconds`. */
+async function driveIngest(db: Db, withFeatures: boolean, seconds: number, devices: number, consumers: number, startMs: number) {
+  const registry = createMetricsRegistry('bench');
+  const logger = createLogger({ level: 'warn', name: 'bench-features' });
+  const metrics = createConsumerMetrics(registry);
+  const hooks = withFeatures ? [createFeatureUpdater({ allowedLatenessMs: 15 * 60_000, logger, registry })] : [];
+  const source = reports(devices, startMs);
+  let seq = 0;
+  let stored = 0;
+  let lastTs = startMs;
+  const nextBatch = (n: number): IncomingMessage[] =>
+    Array.from({ length: n }, () => {
+      const r = source.next().value as Report;
+      lastTs = Date.parse(r.ts);
+      return { id: String(seq++), tenant: 'bench', data: Buffer.from(JSON.stringify(r)) };
+    });
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: consumers }, async () => {
+      const consumer = new IngestConsumer({ db, transport: idle, logger, metrics, hooks });
+      while (Date.now() < deadline) stored += (await consumer.handleBatch(nextBatch(2000))).stored;
+    }),
+  );
+  return { perSec: Math.round(stored / ((Date.now() - started) / 1000)), lastTs };
+}
+
+function historicalRows(n: number, devices: number, fromMs: number, toMs: number): HistoricalRow[] {
+  const random = seededRandom(11);
+  return Array.from({ length: n }, () => {
+    const r = random();
+    const entity: EntityRef = r < 0.3 ? { type: 'hub', id: hubs[Math.floor(random() * hubs.length)] as string }
+      : r < 0.35 ? { type: 'network', id: networkId } : { type: 'device', id: `truck-${Math.floor(random() * devices)}` };
+    return { entity, at: fromMs + Math.floor(random() * (toMs - fromMs)) };
+  });
+}
+
+async function onlineLatencies(db: Db, requests: number, devices: number, fromMs: number, toMs: number): Promise<number[]> {
+  const random = seededRandom(13);
+  const out: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const entities: EntityRef[] = [
+      ...[0, 1, 2, 3].map(() => ({ type: 'hub' as const, id: hubs[Math.floor(random() * hubs.length)] as string })),
+      ...[0, 1, 2, 3, 4].map(() => ({ type: 'device' as const, id: `truck-${Math.floor(random() * devices)}` })),
+      { type: 'network', id: networkId },
+    ];
+    const at = fromMs + Math.floor(random() * (toMs - fromMs));
+    const t0 = process.hrtime.bigint();
+    await getOnlineFeatures(db, { tenant: 'bench', entities, at });
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return out;
+}
+
+export const benchmark: Benchmark = {
+  name: 'features',
+  description: 'ingest batches with and without the rolling-feature hook (database work, no transport), then point-in-time and online reads',
+  async run(options: BenchmarkOptions) {
+    const seconds = options.seconds ?? 20;
+    const devices = Number(options.devices ?? 3000);
+    const consumers = Number(options.consumers ?? 2);
+    const historical = Number(options.rows ?? 200_000);
+    const adminUrl = process.env.DATABASE_URL;
+    if (!adminUrl) throw new Error('DATABASE_URL must be set: run it as `npm run bench -- features` or `make bench`');
+    const startMs = Date.now() - 3 * 86_400_000;
+
+    const baseDb = await freshDatabase(adminUrl, 'flowcast_bench_features_base');
+    const baseline = await driveIngest(baseDb, false, Math.max(5, seconds / 2), devices, consumers, startMs);
+    await baseDb.destroy();
+
+    const db = await freshDatabase(adminUrl, 'flowcast_bench_features');
+    const updates = await driveIngest(db, true, seconds, devices, consumers, startMs);
+    await db.raw('ANALYZE feature_tiles');
+    const tiles = Number((await db.raw('SELECT count(*) AS n FROM feature_tiles')).rows[0].n);
+
+    const rows = historicalRows(historical, devices, startMs + 3_600_000, updates.lastTs);
+    const h0 = Date.now();
+    await getHistoricalFeatures(db, { tenant: 'bench', rows });
+    const historicalSeconds = (Date.now() - h0) / 1000;
+
+    await onlineLatencies(db, 200, devices, startMs, updates.lastTs); // warm-up
+    const online = latencySummary(await onlineLatencies(db, 3000, devices, startMs + 3_600_000, updates.lastTs));
+    await db.destroy();
+    return {
+      updatesPerSec: updates.perSec,
+      ingestOnlyPerSec: baseline.perSec,
+      historicalRowsPerSec: Math.round(historical / historicalSeconds),
+      onlineP50Ms: online.p50,
+      onlineP99Ms: online.p99,
+      devices,
+      consumers,
+      tiles,
+      historicalRows: historical,
+      seconds,
+    };
+  },
+};
