@@ -65,15 +65,18 @@ async function observe(trx: Knex, reports: StoredReport[], metrics: FeatureMetri
     .map((r) => ({ tenant: r.tenant, shipmentId: r.report.shipmentId as string }));
   const legs = await findShipmentLegs(trx, refs);
   const observations: Observation[] = [];
+  const perEntity = new Map<string, number>();
   for (const r of reports) {
     const found = extractObservations(r, (tenant, id) => legs.get(shipmentKey(tenant, id)) ?? []);
     const code = r.report.event?.code;
     if ((code === 'arrived' || code === 'departed') && !found.some((o) => o.signal.endsWith('_delay_min'))) metrics.unknownDelay.inc();
     for (const o of found) {
       observations.push(o);
-      metrics.observations.inc({ entity: o.entity });
+      perEntity.set(o.entity, (perEntity.get(o.entity) ?? 0) + 1);
     }
   }
+  // One counter update per entity type and batch, not per observation.
+  for (const [entity, n] of perEntity) metrics.observations.inc({ entity }, n);
   return observations;
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef } from './entity';
-import { featureVector, toRuns, type FeatureVector } from './feature-vector';
+import { entityRuns, featureVector, toRuns, type FeatureVector } from './feature-vector';
 import { loadTiles, type TileRequest } from './store/load-tiles';
 import { tileStartOf } from './tile';
 
@@ -16,6 +16,8 @@ export interface HistoricalRequest {
   tenant: string;
   rows: HistoricalRow[];
   catalog?: FeatureCatalog;
+  /** Also return each value's freshness (asOf, lastEventAt), as online reads do; default false. */
+  withFreshness?: boolean;
   /** Entities per database round trip; default 50 (each holds every tile of its rows' span in memory). */
   entitiesPerQuery?: number;
 }
@@ -35,9 +37,10 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
     const chunk = groups.slice(i, i + step);
     const runs = toRuns(await loadTiles(db, request.tenant, chunk.flatMap((g) => spanRequests(catalog, g))));
     for (const g of chunk) {
+      const runOf = entityRuns(catalog, request.tenant, g.entity, runs);
       for (const index of g.indexes) {
         const row = request.rows[index] as HistoricalRow;
-        out[index] = featureVector(catalog, request.tenant, row.entity, row.at, runs);
+        out[index] = featureVector(catalog, row.entity, row.at, runOf, request.withFreshness ?? false);
       }
     }
   }
