@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+import { dedupeKeyOf } from './alert';
+import type { Condition } from './condition';
+import { appendAlertEvents, type AlertChange, type AppendedEvent } from './store/append-alert-events';
+import { insertWebhookDeliveries } from './store/insert-webhook-deliveries';
+import { openAlerts } from './store/open-alerts';
+import { resolveOpenAlerts } from './store/resolve-open-alerts';
+
+export interface AppliedChanges {
+  events: AppendedEvent[];
+  /** Webhook deliveries written with the events: enqueue them once the transaction commits. */
+  deliveryIds: number[];
+}
+
+/**
+ * Turns a batch's conditions into alert changes inside the caller's transaction. Per dedupe key,
+ * in event-time order: if the condition held at any point an alert is opened (a no-op when one
+ * is open), and if it no longer holds at the end the open alert is resolved — so a condition
+ * that came and went within one batch still leaves its alert, opened and resolved.
+ */
+export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string): Promise<AppliedChanges> {
+  if (conditions.length === 0) return { events: [], deliveryIds: [] };
+  const byKey = new Map<string, Condition[]>();
+  for (const c of conditions) {
+    const key = `${c.tenant}\u0000${dedupeKeyOf(c.kind, c.subjectType, c.subjectId, c.ruleKey)}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), c]);
+  }
+  const toOpen: Condition[] = [];
+  const toResolve: { tenant: string; dedupeKey: string; reason: string }[] = [];
+  for (const list of byKey.values()) {
+    list.sort((a, b) => a.at - b.at);
+    const firstActive = list.find((c) => c.active);
+    const last = list[list.length - 1]!;
+    if (firstActive) toOpen.push(firstActive);
+    if (!last.active) {
+      toResolve.push({ tenant: last.tenant, dedupeKey: dedupeKeyOf(last.kind, last.subjectType, last.subjectId, last.ruleKey), reason: last.clearReason ?? 'condition_cleared' });
+    }
+  }
+  // A stable order of row locks keeps concurrent consumers from deadlocking each other.
+  toOpen.sort((a, b) => compareKeys(a.tenant, dedupeKeyOf(a.kind, a.subjectType, a.subjectId, a.ruleKey), b.tenant, dedupeKeyOf(b.kind, b.subjectType, b.subjectId, b.ruleKey)));
+  const opened = await openAlerts(trx, toOpen);
+  const resolved = await resolveOpenAlerts(trx, toResolve, actor);
+  const changes: AlertChange[] = [
+    ...opened.map((row) => ({ row, action: 'opened' as const, fromState: null, actor, reason: null })),
+    ...resolved.map((row) => ({ row, action: 'resolved' as const, fromState: row.from_state, actor, reason: row.resolve_reason })),
+  ];
+  const events = await appendAlertEvents(trx, changes);
+  const deliveryIds = await insertWebhookDeliveries(trx, events);
+  return { events, deliveryIds };
+}
+
+const compareKeys = (ta: string, ka: string, tb: string, kb: string): number => (ta === tb ? (ka < kb ? -1 : ka > kb ? 1 : 0) : ta < tb ? -1 : 1);
