@@ -33,7 +33,7 @@ export const settings = {
   },
   STREAM_GROUPS: {
     schema: z.string().transform((v) => v.split(',').map((g) => g.trim()).filter(Boolean)),
-    default: 'ingest',
+    default: 'ingest,scoring',
     doc: 'Comma-separated consumer groups created on the Redis stream before anything is read, so a role that starts later still gets every message (trimming keeps what any group has not acknowledged).',
   },
   RECLAIM_IDLE_MS: {
@@ -82,6 +82,34 @@ export const settings = {
     default: '900000',
     doc: 'Rolling features: a report whose event time is this much older than the newest event time seen for its tenant still counts (15 min); older ones are counted as dropped-late (metric `flowcast_feature_dropped_late_total`) and logged.',
   },
+  SCORING_GROUP: { schema: z.string().min(1), default: 'scoring', doc: 'Consumer group (Redis) of the scoring consumer (`flowcast score`).' },
+  PUBSUB_SCORING_SUBSCRIPTION: {
+    schema: z.string().min(1),
+    default: 'flowcast-scoring',
+    doc: 'Pub/Sub subscription of the scoring consumer (its own, so it never waits on ingest).',
+  },
+  SCORING_BATCH_SIZE: { schema: int(1), default: '1000', doc: 'Most reports the scoring consumer handles in one batch.' },
+  SCORING_BATCH_WAIT_MS: { schema: int(1), default: '20', doc: 'Longest the scoring consumer waits to fill a batch (it bounds alert latency).' },
+  DEVICE_SILENCE_SWEEP_MS: {
+    schema: int(100),
+    default: '15000',
+    doc: 'How often `flowcast score` looks for devices silent longer than their tenant\'s `deviceSilentMinutes`.',
+  },
+  ALERT_RULES_CACHE_MS: { schema: int(0), default: '5000', doc: 'How long a consumer keeps a tenant\'s alert rules before reading them again.' },
+  WEBHOOK_MAX_ATTEMPTS: { schema: int(1), default: '8', doc: 'Tries of one webhook delivery before it is given up and shown as failed.' },
+  WEBHOOK_BACKOFF_MS: { schema: int(1), default: '1000', doc: 'Delay before the first webhook retry; doubled at each further try.' },
+  WEBHOOK_TIMEOUT_MS: { schema: int(100), default: '5000', doc: 'Longest wait for a webhook receiver\'s answer.' },
+  WEBHOOK_STALE_MS: {
+    schema: int(1000),
+    default: '60000',
+    doc: 'A webhook delivery still pending this long after its last change is enqueued again (its job may have been lost).',
+  },
+  API_RATE_LIMIT: {
+    schema: int(1),
+    default: '100000',
+    doc: 'Requests one API key may make per `API_RATE_WINDOW_MS` on the alert, shipment and prediction routes (counted in Redis, shared by every API process); more get 429.',
+  },
+  API_RATE_WINDOW_MS: { schema: int(100), default: '60000', doc: 'Window of `API_RATE_LIMIT`.' },
   HTTP_HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the API listens on.' },
   HTTP_PORT: { schema: int(0), default: '8080', doc: 'Port the API listens on.' },
   HTTP_MAX_BODY_BYTES: { schema: int(1024), default: '5242880', doc: 'Largest request body `POST /v1/reports` accepts (5 MB).' },

@@ -86,3 +86,24 @@ export class NotReadyError extends FlowcastError {
     super('FC_NOT_READY', message, 503);
   }
 }
+
+/** A caller exceeded its key's request budget; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends FlowcastError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super('FC_RATE_LIMITED', message, 429, { retryAfterSeconds });
+  }
+}
+
+/** An alert cannot make the asked change from its current state (e.g. acknowledging a resolved one). */
+export class AlertStateError extends FlowcastError {
+  constructor(message: string, readonly state: string) {
+    super('FC_ALERT_STATE', message, 409, { state });
+  }
+}
+
+/** No champion delay model is available to score with yet. */
+export class ModelUnavailableError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_MODEL_UNAVAILABLE', message, 503);
+  }
+}

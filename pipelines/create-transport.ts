@@ -51,6 +51,8 @@ function createPubSubTransport(config: Config, logger: Logger): Transport {
     subscriptions: {
       [config.INGEST_GROUP]: config.PUBSUB_INGEST_SUBSCRIPTION,
       [config.PUBSUB_INGEST_SUBSCRIPTION]: config.PUBSUB_INGEST_SUBSCRIPTION,
+      [config.SCORING_GROUP]: config.PUBSUB_SCORING_SUBSCRIPTION,
+      [config.PUBSUB_SCORING_SUBSCRIPTION]: config.PUBSUB_SCORING_SUBSCRIPTION,
     },
     defaultTenant: config.PUBSUB_TENANT,
     maxMessages: config.PUBSUB_MAX_MESSAGES,

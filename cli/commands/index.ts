@@ -8,6 +8,7 @@ import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
 import { registerPublish } from './publish';
 import { registerSchema } from './schema';
+import { registerScore } from './score';
 
 export function registerCommands(program: Command): void {
   registerApi(program);
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerMigrate(program);
   registerPublish(program);
   registerSchema(program);
+  registerScore(program);
 }

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { onShutdown } from '../../core/graceful-shutdown';
+import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
+import { startMetricsServer, serverPort } from '../../core/metrics-server';
+import { createAlertFanout } from '../../pipelines/alerts/alert-fanout';
+import { startSilenceSweep } from '../../pipelines/alerts/device-silence-sweep';
+import { RulesCache } from '../../pipelines/alerts/rules-cache';
+import { startStaleDeliverySweep } from '../../pipelines/alerts/stale-delivery-sweep';
+import { WebhookQueue } from '../../pipelines/alerts/webhook-queue';
+import { startWebhookWorker } from '../../pipelines/alerts/webhook-worker';
+import { createTransport } from '../../pipelines/create-transport';
+import { ScoringConsumer } from '../../pipelines/scoring-consumer';
+import { noChampion } from '../../pipelines/scoring/delay-scorer';
+import { createContext } from '../context';
+
+export function registerScore(program: Command): void {
+  program
+    .command('score')
+    .description('run the scoring consumer: alert rules and delay predictions on every report, the device-silence sweep and webhook delivery')
+    .option('--no-webhooks', 'do not deliver webhooks from this process (run them elsewhere)')
+    .action(async (opts: { webhooks: boolean }) => {
+      const { config, logger, db } = createContext('score');
+      const registry = createMetricsRegistry('score');
+      const metrics = createConsumerMetrics(registry);
+      const transport = createTransport({ config, logger, onLag: (lag) => metrics.lag.set(lag) });
+      const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+      const queue = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
+      const afterCommit = createAlertFanout({ redis, logger, webhooks: queue });
+      // The registry's champion is wired in here once models/ offers a loader (issue 4).
+      logger.warn('no champion delay model is available to this build: predicted-delay alerts are off');
+      const consumer = new ScoringConsumer({
+        db, transport, logger, metrics, afterCommit,
+        rules: new RulesCache(db, logger, config.ALERT_RULES_CACHE_MS),
+        scorer: noChampion,
+        group: config.TRANSPORT === 'pubsub' ? config.PUBSUB_SCORING_SUBSCRIPTION : config.SCORING_GROUP,
+        maxBatch: config.SCORING_BATCH_SIZE,
+        maxWaitMs: config.SCORING_BATCH_WAIT_MS,
+        maxReportBytes: config.MAX_REPORT_BYTES,
+      });
+      const sweep = startSilenceSweep({ db, logger, afterCommit, everyMs: config.DEVICE_SILENCE_SWEEP_MS });
+      const stale = startStaleDeliverySweep({ db, logger, queue, staleMs: config.WEBHOOK_STALE_MS });
+      const worker = opts.webhooks
+        ? startWebhookWorker({ db, logger, connection: redis.duplicate(), maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, timeoutMs: config.WEBHOOK_TIMEOUT_MS })
+        : undefined;
+      const metricsServer = await startMetricsServer(registry, config.METRICS_PORT);
+      const consumption = consumer.start();
+      logger.info({ transport: transport.name, webhooks: opts.webhooks, metricsPort: serverPort(metricsServer) }, 'scoring consumer started');
+      onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+        await sweep.stop();
+        await stale.stop();
+        await consumer.stop();
+        await worker?.close();
+        await queue.close();
+        await transport.close();
+        redis.disconnect();
+        metricsServer.close();
+        await db.destroy();
+      });
+      await consumption.done;
+    });
+}

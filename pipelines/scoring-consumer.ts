@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { decodeReport } from '../core/decode-report';
+import type { ConsumerMetrics } from '../core/metrics';
+import { applyConditions, type AppliedChanges } from './alerts/apply-conditions';
+import type { Condition } from './alerts/condition';
+import { batteryRule } from './alerts/rules/battery-rule';
+import { droneRiskRule } from './alerts/rules/drone-risk-rule';
+import { geofenceRule } from './alerts/rules/geofence-rule';
+import { metricRangeRule } from './alerts/rules/metric-range-rule';
+import type { RuleInput } from './alerts/rules/rule-input';
+import { sorterAnomalies } from './alerts/rules/sorter-anomaly-rule';
+import type { RulesCache } from './alerts/rules-cache';
+import { findDeviceLocations } from './alerts/store/find-device-locations';
+import type { DelayScorerSource } from './scoring/delay-scorer';
+import { scoreShipments, type ShipmentScoring } from './scoring/score-shipments';
+import { insertPredictions } from './scoring/store/insert-predictions';
+import { upsertShipmentStatus } from './scoring/store/upsert-shipment-status';
+import type { Consumption, IncomingMessage, Transport } from './transport';
+
+export interface ScoringConsumerOptions {
+  db: Knex;
+  transport: Transport;
+  logger: Logger;
+  metrics: ConsumerMetrics;
+  rules: RulesCache;
+  scorer: DelayScorerSource;
+  /** Announces committed changes (SSE wake-up, webhook jobs). */
+  afterCommit: (applied: AppliedChanges) => Promise<void>;
+  /** Consumer group or subscription; default `scoring`. */
+  group?: string;
+  maxBatch?: number;
+  maxWaitMs?: number;
+  maxReportBytes?: number;
+  random?: () => number;
+}
+
+export const scoringActor = 'system:scoring';
+
+const perReportRules = [batteryRule, metricRangeRule, droneRiskRule, geofenceRule];
+
+/**
+ * The second consumer of the report stream, in its own group: evaluates each tenant's alert
+ * rules on every report, scores shipments' current legs with the champion delay model, and
+ * commits alert changes, predictions and shipment status in one transaction per batch. It never
+ * writes reports (ingest does), so a slow ingest never holds it back, nor the other way round.
+ */
+export class ScoringConsumer {
+  private consumption?: Consumption;
+
+  constructor(private readonly options: ScoringConsumerOptions) {}
+
+  start(): Consumption {
+    const o = this.options;
+    this.consumption = o.transport.consume(
+      { group: o.group ?? 'scoring', maxBatch: o.maxBatch ?? 1000, maxWaitMs: o.maxWaitMs ?? 20 },
+      (batch) => this.handleBatch(batch).then(() => undefined),
+    );
+    return this.consumption;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumption?.stop();
+  }
+
+  async handleBatch(batch: IncomingMessage[]): Promise<AppliedChanges> {
+    const started = process.hrtime.bigint();
+    const o = this.options;
+    const inputs = await this.decode(batch);
+    const scorer = await o.scorer();
+    const shipments = await scoreShipments(o.db, inputs, scorer, o.random ?? Math.random);
+    const applied = await o.db.transaction(async (trx) => {
+      const conditions = [...inputs.flatMap(evaluate), ...(await sorterAnomalies(trx, inputs)), ...shipments.conditions];
+      await fillLocations(trx, conditions);
+      const changes = await applyConditions(trx, conditions, scoringActor);
+      await insertPredictions(trx, keptPredictions(shipments, changes));
+      await upsertShipmentStatus(trx, shipments.statuses);
+      return changes;
+    });
+    await o.afterCommit(applied);
+    o.metrics.batchSize.observe(batch.length);
+    o.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    o.metrics.messages.inc({ outcome: 'scored' }, inputs.length);
+    if (batch.length > inputs.length) o.metrics.messages.inc({ outcome: 'invalid' }, batch.length - inputs.length);
+    return applied;
+  }
+
+  /** Valid reports with their tenant's rules; invalid ones are skipped (ingest dead-letters them). */
+  private async decode(batch: IncomingMessage[]): Promise<RuleInput[]> {
+    const decoded: { tenant: string; report: NonNullable<ReturnType<typeof okReport>> }[] = [];
+    for (const m of batch) {
+      if (!m.tenant) continue;
+      const report = okReport(decodeReport(m.data, this.options.maxReportBytes ?? 65_536));
+      if (report) decoded.push({ tenant: m.tenant, report });
+    }
+    const rules = await this.options.rules.get([...new Set(decoded.map((d) => d.tenant))]);
+    return decoded.map((d) => ({ ...d, at: Date.parse(d.report.ts), rules: rules.get(d.tenant)! }));
+  }
+}
+
+const okReport = (d: ReturnType<typeof decodeReport>) => (d.ok ? d.report : undefined);
+
+/** Every per-report rule, plus: any report proves its device is no longer silent. */
+function evaluate(input: RuleInput): Condition[] {
+  const alive: Condition = {
+    tenant: input.tenant, kind: 'device_silent', subjectType: 'device', subjectId: input.report.deviceId, ruleKey: '',
+    active: false, at: input.at, clearReason: 'device_reported',
+  };
+  return [alive, ...perReportRules.flatMap((rule) => rule(input))];
+}
+
+/** An alert carries the device's last location: the report's own, else the last one stored. */
+async function fillLocations(trx: Knex, conditions: Condition[]): Promise<void> {
+  const missing = conditions.filter((c) => c.active && !c.location && c.deviceId);
+  if (missing.length === 0) return;
+  const found = await findDeviceLocations(trx, missing.map((c) => ({ tenant: c.tenant, deviceId: c.deviceId! })));
+  for (const c of missing) c.location = found.get(`${c.tenant}\u0000${c.deviceId}`) ?? null;
+}
+
+/** The sampled predictions and every one whose shipment's predicted-delay alert changed. */
+function keptPredictions(s: ShipmentScoring, applied: AppliedChanges) {
+  const changed = new Set(
+    applied.events.filter((e) => e.event.alert.kind === 'predicted_delay').map((e) => `${e.tenant}\u0000${e.event.alert.subject.id}`),
+  );
+  return s.predictions
+    .map(({ sampled, ...p }) => ({ ...p, changedAlert: changed.has(`${p.tenant}\u0000${p.shipmentId}`), sampled }))
+    .filter((p) => p.sampled || p.changedAlert)
+    .map(({ sampled: _sampled, ...p }) => p);
+}

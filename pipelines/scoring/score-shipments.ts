@@ -1,0 +1,113 @@
+import type { Knex } from 'knex';
+import { findShipmentLegs, shipmentKey } from '../../features/store/find-shipment-legs';
+import type { ShipmentLeg } from '../../features/shipment-leg';
+import type { Condition } from '../alerts/condition';
+import type { RuleInput } from '../alerts/rules/rule-input';
+import { reportLocation } from '../alerts/rules/report-location';
+import { currentLeg } from './current-leg';
+import type { DelayScore, DelayScorer } from './delay-scorer';
+import { legRollingInputs } from './leg-rolling-inputs';
+import type { StoredPrediction } from './store/insert-predictions';
+import type { ShipmentStatusUpdate } from './store/upsert-shipment-status';
+
+export interface ShipmentScoring {
+  conditions: Condition[];
+  statuses: ShipmentStatusUpdate[];
+  /** Every prediction made; `sampled` says whether the sample keeps it regardless of alerts. */
+  predictions: (StoredPrediction & { sampled: boolean })[];
+}
+
+interface Latest {
+  input: RuleInput;
+  shipmentId: string;
+  leg: ShipmentLeg;
+  arrived: boolean;
+}
+
+/**
+ * The shipment side of a batch: for each shipment, its latest report decides the current leg;
+ * an arrival resolves the predicted-delay alert, otherwise the champion scores the leg with its
+ * rolling features as of the report and P(late) raises or resolves with the tenant's hysteresis.
+ */
+export async function scoreShipments(db: Knex, inputs: RuleInput[], scorer: DelayScorer | undefined, random: () => number): Promise<ShipmentScoring> {
+  const withShipment = inputs.filter((i) => i.report.shipmentId !== undefined);
+  const out: ShipmentScoring = { conditions: [], statuses: [], predictions: [] };
+  if (withShipment.length === 0) return out;
+  const legs = await findShipmentLegs(db, withShipment.map((i) => ({ tenant: i.tenant, shipmentId: i.report.shipmentId! })));
+  const latest = latestPerShipment(withShipment, legs);
+  for (const l of latest.values()) {
+    out.statuses.push(statusOf(l));
+    if (l.arrived) out.conditions.push(arrivalClears(l));
+  }
+  if (!scorer) return out;
+  const toScore = [...latest.values()].filter((l) => !l.arrived);
+  for (const [tenant, group] of groupBy(toScore, (l) => l.input.tenant)) {
+    const at = Math.max(...group.map((l) => l.input.at));
+    const features = await legRollingInputs(db, tenant, group.map((l) => l.leg), at);
+    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: features[i]!.rolling })));
+    group.forEach((l, i) => addPrediction(out, l, scores[i]!, features[i]!.rolling, scorer, random));
+  }
+  return out;
+}
+
+function latestPerShipment(inputs: RuleInput[], legs: Map<string, ShipmentLeg[]>): Map<string, Latest> {
+  const out = new Map<string, Latest>();
+  for (const input of [...inputs].sort((a, b) => a.at - b.at)) {
+    const shipmentId = input.report.shipmentId!;
+    const key = shipmentKey(input.tenant, shipmentId);
+    const position = currentLeg(legs.get(key) ?? [], input.report, input.at);
+    if (!position) continue;
+    // Once arrived within the batch, later reports do not re-open the shipment.
+    if (out.get(key)?.arrived) continue;
+    out.set(key, { input, shipmentId, leg: position.leg, arrived: position.arrived });
+  }
+  return out;
+}
+
+function statusOf(l: Latest): ShipmentStatusUpdate {
+  const loc = l.input.report.location;
+  return {
+    tenant: l.input.tenant, shipmentId: l.shipmentId, reportTs: l.input.at, deviceId: l.input.report.deviceId,
+    lat: loc?.lat ?? null, lon: loc?.lon ?? null, legSeq: l.leg.seq, arrivedAt: l.arrived ? l.input.at : null, prediction: null,
+  };
+}
+
+function arrivalClears(l: Latest): Condition {
+  return {
+    tenant: l.input.tenant, kind: 'predicted_delay', subjectType: 'shipment', subjectId: l.shipmentId, ruleKey: '',
+    active: false, at: l.input.at, clearReason: 'arrived',
+  };
+}
+
+function addPrediction(out: ShipmentScoring, l: Latest, s: DelayScore, rolling: Record<string, number | null>, scorer: DelayScorer, random: () => number): void {
+  const { tenant, report, at, rules } = l.input;
+  const { raise, clear } = rules.predictedDelay;
+  const active = s.pLate >= raise ? true : s.pLate < clear ? false : undefined;
+  const late = l.leg.plannedArrival + s.delayP50Min * 60_000;
+  if (active !== undefined) {
+    out.conditions.push({
+      tenant, kind: 'predicted_delay', subjectType: 'shipment', subjectId: l.shipmentId, ruleKey: '', active, at,
+      severity: s.pLate >= (1 + raise) / 2 ? 'critical' : 'warning',
+      message: `shipment ${l.shipmentId} leg ${l.leg.seq} (${l.leg.from} → ${l.leg.to}) likely late: P(late) ${s.pLate.toFixed(2)}, expected ${Math.round(s.delayP50Min)} min late`,
+      details: {
+        legSeq: l.leg.seq, from: l.leg.from, to: l.leg.to, pLate: s.pLate, delayP50Min: s.delayP50Min, delayP90Min: s.delayP90Min,
+        plannedArrival: new Date(l.leg.plannedArrival).toISOString(), predictedArrival: new Date(late).toISOString(),
+        modelVersion: scorer.modelVersion, topFeatures: s.topFeatures, threshold: raise,
+      },
+      deviceId: report.deviceId, location: reportLocation(report),
+    });
+  }
+  const status = out.statuses.find((x) => x.tenant === tenant && x.shipmentId === l.shipmentId);
+  if (status) status.prediction = { pLate: s.pLate, delayP50Min: s.delayP50Min, delayP90Min: s.delayP90Min, modelVersion: scorer.modelVersion, at };
+  out.predictions.push({
+    tenant, shipmentId: l.shipmentId, legSeq: l.leg.seq, reportId: report.id, deviceId: report.deviceId, predictedAt: at,
+    pLate: s.pLate, delayP50Min: s.delayP50Min, delayP90Min: s.delayP90Min, modelVersion: scorer.modelVersion, features: rolling,
+    changedAlert: false, sampled: random() < rules.predictionSampleRate,
+  });
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const i of items) out.set(key(i), [...(out.get(key(i)) ?? []), i]);
+  return out;
+}

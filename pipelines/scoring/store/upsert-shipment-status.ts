@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+
+export interface ShipmentStatusUpdate {
+  tenant: string;
+  shipmentId: string;
+  reportTs: number;
+  deviceId: string;
+  lat: number | null;
+  lon: number | null;
+  legSeq: number | null;
+  arrivedAt: number | null;
+  prediction: { pLate: number; delayP50Min: number; delayP90Min: number; modelVersion: string; at: number } | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** One row per shipment, moved only forward in event time (a late report never rewinds it). */
+export async function upsertShipmentStatus(db: Knex, updates: ShipmentStatusUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const u = [...updates].sort((a, b) => (a.tenant + a.shipmentId < b.tenant + b.shipmentId ? -1 : 1));
+  await db.raw(
+    `INSERT INTO shipment_status AS s (tenant, shipment_id, last_report_ts, last_device_id, last_lat, last_lon, last_location_ts,
+                                       current_leg_seq, arrived_at, p_late, delay_p50_min, delay_p90_min, model_version, predicted_at)
+     SELECT t, sid, ts, dev, lat, lon, CASE WHEN lat IS NULL THEN NULL ELSE ts END, leg, arr, pl, p50, p90, mv, pat
+     FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::float8[], ?::float8[], ?::int[], ?::timestamptz[],
+                 ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::timestamptz[])
+       AS x(t, sid, ts, dev, lat, lon, leg, arr, pl, p50, p90, mv, pat)
+     ON CONFLICT (tenant, shipment_id) DO UPDATE SET
+       last_report_ts = GREATEST(s.last_report_ts, EXCLUDED.last_report_ts),
+       last_device_id = CASE WHEN EXCLUDED.last_report_ts >= s.last_report_ts THEN EXCLUDED.last_device_id ELSE s.last_device_id END,
+       last_lat = CASE WHEN EXCLUDED.last_location_ts >= coalesce(s.last_location_ts, '-infinity') THEN EXCLUDED.last_lat ELSE s.last_lat END,
+       last_lon = CASE WHEN EXCLUDED.last_location_ts >= coalesce(s.last_location_ts, '-infinity') THEN EXCLUDED.last_lon ELSE s.last_lon END,
+       last_location_ts = GREATEST(s.last_location_ts, EXCLUDED.last_location_ts),
+       current_leg_seq = CASE WHEN EXCLUDED.last_report_ts >= s.last_report_ts THEN coalesce(EXCLUDED.current_leg_seq, s.current_leg_seq) ELSE s.current_leg_seq END,
+       arrived_at = coalesce(s.arrived_at, EXCLUDED.arrived_at),
+       p_late = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.p_late ELSE s.p_late END,
+       delay_p50_min = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.delay_p50_min ELSE s.delay_p50_min END,
+       delay_p90_min = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.delay_p90_min ELSE s.delay_p90_min END,
+       model_version = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.model_version ELSE s.model_version END,
+       predicted_at = GREATEST(s.predicted_at, EXCLUDED.predicted_at)`,
+    [
+      u.map((x) => x.tenant), u.map((x) => x.shipmentId), u.map((x) => iso(x.reportTs)), u.map((x) => x.deviceId),
+      u.map((x) => x.lat), u.map((x) => x.lon), u.map((x) => x.legSeq), u.map((x) => iso(x.arrivedAt)),
+      u.map((x) => x.prediction?.pLate ?? null), u.map((x) => x.prediction?.delayP50Min ?? null), u.map((x) => x.prediction?.delayP90Min ?? null),
+      u.map((x) => x.prediction?.modelVersion ?? null), u.map((x) => iso(x.prediction?.at ?? null)),
+    ] as unknown as Knex.RawBinding[],
+  );
+}
