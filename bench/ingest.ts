@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import knex from 'knex';
+import { loadConfig } from '../core/config';
 import { createDb } from '../core/db';
 import { createLogger } from '../core/logger';
 import { createConsumerMetrics, createMetricsRegistry } from '../core/metrics';
 import { migrateToLatest } from '../core/migrate';
+import { createFeatureUpdater } from '../features';
 import { IngestConsumer } from '../pipelines/ingest-consumer';
 import { RedisStreamsTransport } from '../pipelines/redis-streams-transport';
 import { latencySummary } from './latency';
@@ -41,11 +43,13 @@ async function freshDatabase(adminUrl: string, name: string) {
 
 export const benchmark: Benchmark = {
   name: 'ingest',
-  description: 'Redis Streams → ingest consumer → Postgres, load from a second process; latency = publish → committed',
+  description: 'Redis Streams → ingest consumer (with rolling features unless --features false) → Postgres, load from a second process; latency = publish → committed',
   async run(options: BenchmarkOptions) {
     const seconds = options.seconds ?? 60;
     const rate = Number(options.rate ?? 25_000);
     const devices = Number(options.devices ?? 3000);
+    // As `flowcast ingest` runs it: rolling features updated in each batch's transaction.
+    const withFeatures = String(options.features ?? 'true') !== 'false';
     const databaseUrl = process.env.DATABASE_URL;
     const redisUrl = process.env.REDIS_URL;
     if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run it as `npm run bench -- ingest` or `make bench`');
@@ -58,8 +62,10 @@ export const benchmark: Benchmark = {
     const transport = new RedisStreamsTransport({ redis, logger, streamKey, trimIntervalMs: 1000 });
     const latencies: number[] = [];
     let committed = 0;
+    const registry = createMetricsRegistry('bench');
+    const hooks = withFeatures ? [createFeatureUpdater({ allowedLatenessMs: loadConfig().FEATURE_ALLOWED_LATENESS_MS, logger, registry })] : [];
     const consumer = new IngestConsumer({
-      db, transport, logger, metrics: createConsumerMetrics(createMetricsRegistry('bench')),
+      db, transport, logger, metrics: createConsumerMetrics(registry), hooks,
       onCommitted: (batch, at) => {
         committed += batch.length;
         for (const m of batch) if (m.publishedAt) latencies.push(at - m.publishedAt);
@@ -88,6 +94,7 @@ export const benchmark: Benchmark = {
 
     const lat = latencySummary(latencies);
     return {
+      features: withFeatures,
       targetRate: rate,
       devices,
       published: published.published,
