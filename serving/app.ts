@@ -5,6 +5,7 @@ import type { Config } from '../core/config';
 import type { Db } from '../core/db';
 import { NotFoundError } from '../core/errors';
 import type { Transport } from '../pipelines/transport';
+import { createAlertsApi, type AlertsApiDeps } from './alerts-api';
 import { createAuth } from './auth';
 import { errorHandler } from './error-handler';
 import { createHttpMetrics } from './http-metrics';
@@ -20,6 +21,8 @@ export interface AppDeps {
   transport: Pick<Transport, 'publish'>;
   logger: Logger;
   metricsRegistry: Registry;
+  /** Alerts, shipments and predictions (issue 6); absent, those routes are not served. */
+  alerts?: Omit<AlertsApiDeps, 'db' | 'logger' | 'auth'>;
 }
 
 /** The Express app of the API, not listening: `flowcast api` listens, tests may too. */
@@ -32,6 +35,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ db: deps.db, metricsRegistry: deps.metricsRegistry }));
   app.use(reportsRouter({ ...deps, auth, metrics }));
   app.use(featuresRouter({ db: deps.db, auth }));
+  if (deps.alerts) app.use(createAlertsApi({ ...deps.alerts, db: deps.db, logger: deps.logger, auth }));
   app.use((req) => {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);
   });

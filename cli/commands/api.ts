@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { Redis } from 'ioredis';
 import { onShutdown } from '../../core/graceful-shutdown';
 import { createMetricsRegistry } from '../../core/metrics';
+import { WebhookQueue } from '../../pipelines/alerts/webhook-queue';
 import { createTransport } from '../../pipelines/create-transport';
+import { AlertStreamHub } from '../../serving/alert-stream-hub';
 import { createApp } from '../../serving/app';
 import { listenHttp } from '../../serving/http-server';
 import { createContext } from '../context';
@@ -14,12 +17,19 @@ export function registerApi(program: Command): void {
       const { config, logger, db } = createContext('api');
       const transport = createTransport({ config, logger });
       const metricsRegistry = createMetricsRegistry('api');
-      const app = createApp({ config, db, transport, logger, metricsRegistry });
+      const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+      const hub = new AlertStreamHub(redis.duplicate(), logger);
+      const webhooks = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
+      const alerts = { redis, hub, webhooks, rateLimit: { limit: config.API_RATE_LIMIT, windowMs: config.API_RATE_WINDOW_MS } };
+      const app = createApp({ config, db, transport, logger, metricsRegistry, alerts });
       const http = await listenHttp(app, config.HTTP_HOST, config.HTTP_PORT);
       logger.info({ url: http.url, transport: transport.name }, `API listening on ${http.url}`);
       // Requests in flight still publish and write dead letters, so transport and db close last.
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+        hub.close();
         await http.close();
+        await webhooks.close();
+        redis.disconnect();
         await transport.close();
         await db.destroy();
       });
