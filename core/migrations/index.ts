@@ -13,6 +13,7 @@ import * as m0020 from './0020-alerts';
 import * as m0021 from './0021-alert-rules';
 import * as m0022 from './0022-webhooks';
 import * as m0023 from './0023-predictions';
+import * as m0030 from './0030-training-runs';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -35,4 +36,5 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0021-alert-rules', m0021],
   ['0022-webhooks', m0022],
   ['0023-predictions', m0023],
+  ['0030-training-runs', m0030],
 ];
