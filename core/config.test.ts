@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.TRANSPORT).toBe('redis');
     expect(config.INGEST_BATCH_SIZE).toBe(2000);
-    expect(config.STREAM_GROUPS).toEqual(['ingest']);
+    expect(config.STREAM_GROUPS).toEqual(['ingest', 'scoring']);
     expect(config.LOG_PRETTY).toBe(false);
   });
 
