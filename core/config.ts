@@ -82,6 +82,21 @@ export const settings = {
     default: '900000',
     doc: 'Rolling features: a report whose event time is this much older than the newest event time seen for its tenant still counts (15 min); older ones are counted as dropped-late (metric `flowcast_feature_dropped_late_total`) and logged.',
   },
+  MODEL_ARTIFACTS_DIR: {
+    schema: z.string().min(1),
+    default: 'artifacts/models',
+    doc: 'Folder where trained model artifacts are written and read (git-ignored), when no bucket is configured.',
+  },
+  MODEL_ARTIFACTS_BUCKET: {
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    doc: 'Google Cloud Storage bucket for model artifacts (`gs://BUCKET/models/...`); when set it replaces the local folder.',
+  },
+  LATE_THRESHOLD_MIN: {
+    schema: z.coerce.number().min(0),
+    default: '15',
+    doc: 'A leg is late when it arrives more than this many minutes after its planned arrival (the delay model\'s label).',
+  },
   SCORING_GROUP: { schema: z.string().min(1), default: 'scoring', doc: 'Consumer group (Redis) of the scoring consumer (`flowcast score`).' },
   PUBSUB_SCORING_SUBSCRIPTION: {
     schema: z.string().min(1),
@@ -110,6 +125,55 @@ export const settings = {
     doc: 'Requests one API key may make per `API_RATE_WINDOW_MS` on the alert, shipment and prediction routes (counted in Redis, shared by every API process); more get 429.',
   },
   API_RATE_WINDOW_MS: { schema: int(100), default: '60000', doc: 'Window of `API_RATE_LIMIT`.' },
+  RETRAIN_TENANT: { schema: z.string().min(1), default: 'flights', doc: 'Tenant whose labelled legs retraining learns from (`flowcast retrain`, schedules, drift).' },
+  RETRAIN_ATTEMPTS: { schema: int(1), default: '3', doc: 'Tries of one retrain job before it is recorded as failed.' },
+  RETRAIN_BACKOFF_MS: { schema: int(1), default: '30000', doc: 'Delay before a failed retrain is tried again; doubled at each further try.' },
+  RETRAIN_LOCK_MS: {
+    schema: int(1000),
+    default: '60000',
+    doc: 'Lock of a running retrain job, renewed by its worker; a worker that dies holds it at most this long before another worker takes the job over.',
+  },
+  RETRAIN_STALLED_CHECK_MS: { schema: int(500), default: '15000', doc: 'How often a retrain worker looks for jobs whose worker died (stalled jobs).' },
+  RETRAIN_SCHEDULES: {
+    schema: z.string().transform((v, ctx) => parseSchedules(v, ctx)),
+    default: 'delay=0 3 * * 0',
+    doc: 'Scheduled retraining: `model=cron` pairs separated by `;` (cron with optional seconds, UTC); empty for none. Default: the delay model every Sunday 03:00.',
+  },
+  RETRAIN_HOLDOUT_MAX_ROWS: { schema: int(100), default: '200000', doc: 'Most legs of the recent holdout on which challenger and champion are both scored.' },
+  RETRAIN_MIN_AUC_GAIN: {
+    schema: z.coerce.number(),
+    default: '0.002',
+    doc: 'A challenger is promoted only if its ROC AUC on the holdout beats the champion\'s by at least this much (with no champion: beats 0.5 by it).',
+  },
+  RETRAIN_MAX_BRIER_LOSS: {
+    schema: z.coerce.number().min(0),
+    default: '0',
+    doc: 'A challenger is promoted only if its Brier score on the holdout is at most this much worse than the champion\'s.',
+  },
+  DRIFT_CHECK_EVERY_MS: { schema: int(1000), default: '3600000', doc: 'How often `flowcast worker` checks each model for drift (hourly).' },
+  DRIFT_WINDOW_MS: { schema: int(1000), default: '86400000', doc: 'Drift compares the predictions of this recent window (24 h) with the champion\'s training data.' },
+  DRIFT_MIN_PREDICTIONS: { schema: int(1), default: '500', doc: 'Fewest recent predictions for the population stability index to be judged.' },
+  DRIFT_PSI_THRESHOLD: {
+    schema: z.coerce.number().positive(),
+    default: '0.25',
+    doc: 'Population stability index of a feature or of P(late) above which the champion is considered drifted and a retrain is enqueued.',
+  },
+  DRIFT_MIN_OUTCOMES: { schema: int(1), default: '200', doc: 'Fewest predicted legs with a known arrival in the window for live AUC and Brier to be judged.' },
+  DRIFT_MAX_AUC_DROP: {
+    schema: z.coerce.number().min(0),
+    default: '0.05',
+    doc: 'Live ROC AUC this far below the champion\'s holdout AUC enqueues a retrain.',
+  },
+  DRIFT_MAX_BRIER_RISE: {
+    schema: z.coerce.number().min(0),
+    default: '0.03',
+    doc: 'Live Brier score this far above the champion\'s holdout Brier enqueues a retrain.',
+  },
+  CHAMPION_POLL_MS: {
+    schema: int(100),
+    default: '30000',
+    doc: 'Serving processes hear of a new champion at once through Redis pub/sub; they also ask the registry this often, in case a notice was missed.',
+  },
   HTTP_HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the API listens on.' },
   HTTP_PORT: { schema: int(0), default: '8080', doc: 'Port the API listens on.' },
   HTTP_MAX_BODY_BYTES: { schema: int(1024), default: '5242880', doc: 'Largest request body `POST /v1/reports` accepts (5 MB).' },
@@ -131,6 +195,17 @@ export const settings = {
     doc: 'On SIGTERM, how long a process may take to finish its in-flight work before it exits anyway.',
   },
 } as const;
+
+/** `model=cron;model=cron` → model → cron; a malformed pair is a configuration error. */
+function parseSchedules(v: string, ctx: z.RefinementCtx): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of v.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9_-]+)\s*=\s*(\S.*)$/i.exec(pair);
+    if (!m) ctx.addIssue({ code: 'custom', message: `"${pair}" is not model=cron` });
+    else out[m[1] as string] = (m[2] as string).trim();
+  }
+  return out;
+}
 
 type Settings = typeof settings;
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };

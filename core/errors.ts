@@ -87,6 +87,20 @@ export class NotReadyError extends FlowcastError {
   }
 }
 
+/** A model, version or artifact the registry does not have, or a status change it refuses. */
+export class ModelRegistryError extends FlowcastError {
+  constructor(message: string, httpStatus = 404) {
+    super('FC_MODEL_REGISTRY', message, httpStatus);
+  }
+}
+
+/** A history file the importer cannot use at all (missing, unreadable, unmapped required field). */
+export class ImportError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_IMPORT', message, 400);
+  }
+}
+
 /** A caller exceeded its key's request budget; `retryAfterSeconds` says when to try again. */
 export class RateLimitedError extends FlowcastError {
   constructor(message: string, readonly retryAfterSeconds: number) {

@@ -82,22 +82,22 @@ function vocabulary(counts: Map<string, number>, minCount: number, max: number):
   return [...counts].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([k]) => k);
 }
 
-/** Fits vocabularies and standardisation on training examples. */
-export function fitEncoder(examples: readonly LegExample[], options: EncoderOptions): EncoderState {
+/** Fits vocabularies and standardisation on training examples, in one pass (any iterable). */
+export function fitEncoder(examples: Iterable<LegExample>, options: EncoderOptions): EncoderState {
   const hubCounts = new Map<string, number>();
   const laneCounts = new Map<string, number>();
-  for (const e of examples) {
-    hubCounts.set(e.from, (hubCounts.get(e.from) ?? 0) + 1);
-    hubCounts.set(e.to, (hubCounts.get(e.to) ?? 0) + 1);
-    const lane = laneKey(e.from, e.to);
-    laneCounts.set(lane, (laneCounts.get(lane) ?? 0) + 1);
-  }
   const names = columnNames(options.rolling);
   const width = names.length;
   const sum = new Float64Array(width);
   const sumSq = new Float64Array(width);
   const row = new Float32Array(width);
+  let count = 0;
   for (const e of examples) {
+    count++;
+    hubCounts.set(e.from, (hubCounts.get(e.from) ?? 0) + 1);
+    hubCounts.set(e.to, (hubCounts.get(e.to) ?? 0) + 1);
+    const lane = laneKey(e.from, e.to);
+    laneCounts.set(lane, (laneCounts.get(lane) ?? 0) + 1);
     writeRawRow(e, options.rolling, row, 0);
     for (let j = 0; j < width; j++) {
       const v = row[j] as number;
@@ -105,7 +105,7 @@ export function fitEncoder(examples: readonly LegExample[], options: EncoderOpti
       sumSq[j] = (sumSq[j] as number) + v * v;
     }
   }
-  const n = Math.max(1, examples.length);
+  const n = Math.max(1, count);
   const columns = names.map((name, j) => {
     const mean = (sum[j] as number) / n;
     const variance = Math.max(0, (sumSq[j] as number) / n - mean * mean);

@@ -3,7 +3,8 @@ import { getHistoricalFeatures, type FeatureCatalog, type HistoricalRow } from '
 import { legEntities, legRoles } from '../models/leg-entities';
 import { rollingInputNames, rollingInputs } from '../models/rolling-inputs';
 import type { DelayDataset } from './delay-dataset';
-import { loadLabelledLegs } from './store/load-labelled-legs';
+import { mulberry32, shuffled } from './seeded-random';
+import { loadLabelledLegs, type LabelledLegs } from './store/load-labelled-legs';
 
 export interface BuildDatasetOptions {
   db: Knex;
@@ -13,8 +14,12 @@ export interface BuildDatasetOptions {
   from: number;
   to: number;
   limit?: number;
-  /** Legs per point-in-time request (bounds memory: each loads its entities' tiles). */
+  /** Keep a uniform random sample of this many legs (seeded), still in time order. */
+  sample?: number;
+  seed?: number;
+  /** Most legs and longest span of planned departures per point-in-time request: each request loads its entities' tiles over its span. */
   legsPerRequest?: number;
+  spanPerRequestMs?: number;
   onProgress?: (doneLegs: number, totalLegs: number) => void;
 }
 
@@ -24,14 +29,17 @@ export interface BuildDatasetOptions {
  * events before the departure count), exactly what an online read then would have returned.
  */
 export async function buildDelayDataset(o: BuildDatasetOptions): Promise<DelayDataset> {
-  const legs = await loadLabelledLegs(o.db, o.tenant, o.from, o.to, o.limit);
+  const all = await loadLabelledLegs(o.db, o.tenant, o.from, o.to, o.limit);
+  const legs = o.sample !== undefined && o.sample < all.plannedDeparture.length ? sampleLegs(all, o.sample, o.seed ?? 1) : all;
   const size = legs.plannedDeparture.length;
   const rollingNames = rollingInputNames(o.catalog);
   const width = rollingNames.length;
   const rolling = new Float32Array(size * width).fill(Number.NaN);
   const step = o.legsPerRequest ?? 100_000;
-  for (let start = 0; start < size; start += step) {
-    const end = Math.min(size, start + step);
+  const span = o.spanPerRequestMs ?? 86_400_000;
+  for (let start = 0, end = 0; start < size; start = end) {
+    end = start + 1;
+    while (end < size && end - start < step && (legs.plannedDeparture[end] as number) - (legs.plannedDeparture[start] as number) < span) end++;
     const rows: HistoricalRow[] = [];
     for (let i = start; i < end; i++) {
       const entities = legEntities({ from: legs.from[i] as string, to: legs.to[i] as string });
@@ -49,4 +57,15 @@ export async function buildDelayDataset(o: BuildDatasetOptions): Promise<DelayDa
     o.onProgress?.(end, size);
   }
   return { size, ...legs, rollingNames, rolling };
+}
+
+function sampleLegs(legs: LabelledLegs, n: number, seed: number): LabelledLegs {
+  const rows = shuffled(legs.plannedDeparture.length, mulberry32(seed)).subarray(0, n).sort();
+  const pick = <T>(a: ArrayLike<T>) => Array.from(rows, (i) => a[i] as T);
+  return {
+    from: pick(legs.from), to: pick(legs.to), mode: pick(legs.mode),
+    plannedDeparture: Float64Array.from(rows, (i) => legs.plannedDeparture[i] as number),
+    plannedArrival: Float64Array.from(rows, (i) => legs.plannedArrival[i] as number),
+    delayMin: Float32Array.from(rows, (i) => legs.delayMin[i] as number),
+  };
 }

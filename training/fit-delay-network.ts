@@ -3,6 +3,7 @@ import { delayLoss } from '../models/delay-loss';
 import { batchTensors, forward, initParams, type NetworkParams, type NetworkShape } from '../models/delay-network';
 import type { EncodedBatch } from '../models/feature-encoder';
 import type { Tf } from '../models/tf-backend';
+import { mulberry32, shuffled } from './seeded-random';
 
 export interface Labels {
   late: Float32Array;
@@ -105,27 +106,4 @@ export function takeRows(x: EncodedBatch, y: Labels, rows: ArrayLike<number>): {
     labels.delayScaled[k] = y.delayScaled[i] as number;
   }
   return { x: out, y: labels };
-}
-
-export function shuffled(n: number, random: () => number): Int32Array {
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = a[i] as number;
-    a[i] = a[j] as number;
-    a[j] = t;
-  }
-  return a;
-}
-
-/** A small seeded generator, so runs with the same seed shuffle the same way. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
