@@ -37,8 +37,9 @@ export async function buildDelayDataset(o: BuildDatasetOptions): Promise<DelayDa
   const rolling = new Float32Array(size * width).fill(Number.NaN);
   const step = o.legsPerRequest ?? 100_000;
   const span = o.spanPerRequestMs ?? 86_400_000;
-  for (let start = 0, end = 0; start < size; start = end) {
-    end = start + 1;
+  let start = 0;
+  while (start < size) {
+    let end = start + 1;
     while (end < size && end - start < step && (legs.plannedDeparture[end] as number) - (legs.plannedDeparture[start] as number) < span) end++;
     const rows: HistoricalRow[] = [];
     for (let i = start; i < end; i++) {
@@ -55,6 +56,7 @@ export async function buildDelayDataset(o: BuildDatasetOptions): Promise<DelayDa
       });
     }
     o.onProgress?.(end, size);
+    start = end;
   }
   return { size, ...legs, rollingNames, rolling };
 }
