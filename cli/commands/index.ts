@@ -6,8 +6,10 @@ import { registerDemo } from './demo';
 import { registerImport } from './import';
 import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
+import { registerModels } from './models';
 import { registerPublish } from './publish';
 import { registerSchema } from './schema';
+import { registerTrain } from './train';
 import { registerScore } from './score';
 
 export function registerCommands(program: Command): void {
@@ -18,7 +20,9 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerIngest(program);
   registerMigrate(program);
+  registerModels(program);
   registerPublish(program);
   registerSchema(program);
+  registerTrain(program);
   registerScore(program);
 }
