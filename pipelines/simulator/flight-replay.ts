@@ -44,13 +44,13 @@ export class FlightReplay {
     const parquet = options.parquetPath ?? vegaDataFile('flights-3m.parquet');
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
-    const [count, lo, hi] = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE, epoch_ms(min(date))::DOUBLE, epoch_ms(max(date))::DOUBLE FROM read_parquet(${quote(parquet)})`))
-      .getRowsJS()[0]!.map(Number) as [number, number, number];
-    // Two events per flight spread over the data's span: the natural rate per data-ms.
-    const naturalPerMs = (2 * count) / Math.max(1, hi - lo);
-    const compression = options.compression ?? ((options.eventsPerSecond ?? 1) / 1000) / naturalPerMs;
+    const airports = options.airportsCsv ?? vegaDataFile('airports.csv');
+    const [lo, last] = (await conn.runAndReadAll(`SELECT epoch_ms(min(date))::DOUBLE, epoch_ms(max(date))::DOUBLE FROM read_parquet(${quote(parquet)})`))
+      .getRowsJS()[0]!.map(Number) as [number, number];
+    const runMs = Math.max(1, options.endMs - options.startMs);
+    const compression = options.compression ?? (await compressionFor(conn, parquet, lo, last, Math.round(((options.eventsPerSecond ?? 1) * runMs) / 1000), runMs));
     const replay = new FlightReplay(instance, conn, compression, lo, options);
-    await replay.query(parquet, options.airportsCsv ?? vegaDataFile('airports.csv'));
+    await replay.query(parquet, airports);
     return replay;
   }
 
@@ -66,24 +66,13 @@ export class FlightReplay {
     this.instance.closeSync();
   }
 
-  private async query(parquet: string, airportsCsv: string): Promise<void> {
+  private async query(parquet: string, airports: string): Promise<void> {
     const lo = this.dataStartMs;
     const hi = lo + (this.options.endMs - this.options.startMs) * this.compression;
-    const result: DuckDBResult = await this.conn.stream(`
-      WITH ap AS (SELECT iata, latitude::DOUBLE AS lat, longitude::DOUBLE AS lon FROM read_csv(${quote(airportsCsv)}, header = true, all_varchar = true)),
-      f AS (
-        SELECT file_row_number AS row, epoch_ms(date)::DOUBLE AS dep, delay::DOUBLE AS delay, origin, destination AS dest,
-               round((30 + distance * 0.125) * ${minuteMs})::DOUBLE AS block
-        FROM read_parquet(${quote(parquet)}, file_row_number = true)
-        WHERE date IS NOT NULL AND delay IS NOT NULL AND distance IS NOT NULL AND origin IS NOT NULL AND destination IS NOT NULL),
-      e AS (
-        SELECT row, 'departed' AS code, origin AS hub, dep + greatest(delay, 0) * ${minuteMs} AS ts, * EXCLUDE (row) FROM f
-        UNION ALL
-        SELECT row, 'arrived', dest, dep + block + delay * ${minuteMs}, * EXCLUDE (row) FROM f)
-      SELECT e.row::DOUBLE, e.code, e.hub, e.ts, e.dep, e.dep + e.block AS plan_arr, e.delay, e.origin, e.dest, ap.lat, ap.lon
-      FROM e LEFT JOIN ap ON ap.iata = e.hub
-      WHERE e.ts >= ${lo} AND e.ts < ${hi}
-      ORDER BY e.ts, e.row, e.code DESC`);
+    const result: DuckDBResult = await this.conn.stream(`${eventsSql(parquet, airports, lo, hi)}
+      SELECT row::DOUBLE, code, hub, ts, dep, dep + block AS plan_arr, delay, origin, dest, lat, lon
+      FROM e WHERE ts >= ${lo} AND ts < ${hi}
+      ORDER BY ts, row, code DESC`);
     this.chunks = result.yieldRowsJs()[Symbol.asyncIterator]();
   }
 
@@ -133,3 +122,47 @@ export class FlightReplay {
 }
 
 const quote = (p: string) => `'${p.replace(/'/g, "''")}'`;
+
+/**
+ * The departed and arrived events of complete flights, in data time, as CTE `e`; only flights
+ * that may have an event in [lo, hi) are read (none is delayed by two days), so a short run
+ * joins few rows to the airports.
+ */
+function eventsSql(parquet: string, airportsCsv: string, lo: number, hi: number): string {
+  return `
+    WITH f AS (
+      SELECT file_row_number AS row, epoch_ms(date)::DOUBLE AS dep, delay::DOUBLE AS delay, origin, destination AS dest,
+             round((30 + distance * 0.125) * ${minuteMs})::DOUBLE AS block
+      FROM read_parquet(${quote(parquet)}, file_row_number = true)
+      WHERE date IS NOT NULL AND delay IS NOT NULL AND distance IS NOT NULL AND origin IS NOT NULL AND destination IS NOT NULL
+        AND epoch_ms(date) >= ${lo - 2 * 86_400_000} AND epoch_ms(date) < ${hi}),
+    both_events AS (
+      SELECT row, 'departed' AS code, origin AS hub, dep + greatest(delay, 0) * ${minuteMs} AS ts, * EXCLUDE (row) FROM f
+      UNION ALL
+      SELECT row, 'arrived', dest, dep + block + delay * ${minuteMs}, * EXCLUDE (row) FROM f),
+    ap AS (SELECT iata, latitude::DOUBLE AS lat, longitude::DOUBLE AS lon FROM read_csv(${quote(airportsCsv)}, header = true, all_varchar = true)),
+    e AS (SELECT b.*, ap.lat, ap.lon FROM both_events b LEFT JOIN ap ON ap.iata = b.hub)`;
+}
+
+/**
+ * The compression that puts about `wanted` events into the run, from a per-minute histogram of
+ * scheduled departures (the data's rate swings with the hour and the day, so an average would
+ * not): the data time by which half as many flights have left, interpolated within its minute.
+ * Arrivals trail departures by a few hours, so over the days a run usually replays this is within
+ * a percent or two; the date column alone is read, in half a second, instead of every event.
+ */
+async function compressionFor(conn: DuckDBConnection, parquet: string, lo: number, last: number, wanted: number, runMs: number): Promise<number> {
+  const rows = (await conn.runAndReadAll(`SELECT floor((epoch_ms(date) - ${lo}) / ${minuteMs})::DOUBLE AS m, count(*)::DOUBLE
+    FROM read_parquet(${quote(parquet)}) WHERE date IS NOT NULL GROUP BY m ORDER BY m`)).getRowsJS();
+  const flights = wanted / 2;
+  let seen = 0;
+  let reached = last;
+  for (const [minute, count] of rows as [number, number][]) {
+    if (seen + count >= flights) {
+      reached = lo + (minute + (flights - seen) / count) * minuteMs;
+      break;
+    }
+    seen += count;
+  }
+  return Math.max(1e-9, (reached - lo) / runMs);
+}
