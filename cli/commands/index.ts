@@ -9,6 +9,7 @@ import { registerMigrate } from './migrate';
 import { registerModels } from './models';
 import { registerPublish } from './publish';
 import { registerSchema } from './schema';
+import { registerSimulate } from './simulate';
 import { registerTrain } from './train';
 import { registerScore } from './score';
 
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerModels(program);
   registerPublish(program);
   registerSchema(program);
+  registerSimulate(program);
   registerTrain(program);
   registerScore(program);
 }
