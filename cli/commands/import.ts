@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { importFlights } from '../../training/flights/import-flights';
 import { vegaDataFile } from '../../training/flights/vega-data';
+import { importShipments } from '../../training/shipments/import-shipments';
 import { createContext } from '../context';
 import { createProgress } from '../progress';
 
@@ -32,6 +33,27 @@ export function registerImport(program: Command): void {
         process.stdout.write(`${JSON.stringify(result)}\n`);
       } finally {
         progress?.stop();
+        await db.destroy();
+      }
+    });
+  cmd
+    .command('shipments')
+    .description('shipment legs from a CSV (with a header row) or Parquet file; bad rows are listed with their line and reason and skipped')
+    .argument('<file>', '.csv or .parquet')
+    .option('--map <pairs>', `column=field,... for columns not named after the fields (shipmentId, seq, mode, from, to, plannedDeparture, plannedArrival, carrier, actualDeparture, actualArrival)`)
+    .option('--tenant <tenant>', 'tenant to import into', 'default')
+    .option('--json', 'print the summary, rejections included, as JSON')
+    .action(async (file: string, opts: { map?: string; tenant: string; json?: boolean }) => {
+      const { config, logger, db } = createContext('import');
+      try {
+        const s = await importShipments({ db, logger, tenant: opts.tenant, file, map: opts.map, allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(s)}\n`);
+          return;
+        }
+        for (const r of s.rejections) process.stderr.write(`${file}: ${s.unit} ${r.line}: ${r.reason}\n`);
+        process.stdout.write(`loaded ${s.loaded} legs (${s.withOutcome} with an actual arrival, ${s.events} events into rolling features); rejected ${s.rejected}\n`);
+      } finally {
         await db.destroy();
       }
     });
