@@ -86,7 +86,7 @@ export class DroneGenerator implements DeviceGenerator {
         altitude_m: flying ? round(60 + 60 * hashRandom(seed, local, tick.round, 6), 1) : 0,
         wind_mps: round(wind, 1),
         vibration_g: round(vibration, 2),
-        temp_c: round(8 + 14 * hashRandom(seed, local, 0, 7) + hashRandom(seed, local, tick.round, 8), 1),
+        air_temp_c: round(8 + 14 * hashRandom(seed, local, 0, 7) + hashRandom(seed, local, tick.round, 8), 1),
         risk_score: round(risk, 3),
       },
     };

@@ -123,46 +123,64 @@ export class FlightReplay {
 
 const quote = (p: string) => `'${p.replace(/'/g, "''")}'`;
 
+const dayMs = 86_400_000;
+
 /**
- * The departed and arrived events of complete flights, in data time, as CTE `e`; only flights
- * that may have an event in [lo, hi) are read (none is delayed by two days), so a short run
- * joins few rows to the airports.
+ * CTE `f`, the complete flights scheduled in [fromMs, toMs), and `both_events`, their departed
+ * and arrived events in data time (the flight model of the class comment).
  */
-function eventsSql(parquet: string, airportsCsv: string, lo: number, hi: number): string {
+function flightEventsSql(parquet: string, fromMs: number, toMs: number): string {
   return `
-    WITH f AS (
+    f AS (
       SELECT file_row_number AS row, epoch_ms(date)::DOUBLE AS dep, delay::DOUBLE AS delay, origin, destination AS dest,
              round((30 + distance * 0.125) * ${minuteMs})::DOUBLE AS block
       FROM read_parquet(${quote(parquet)}, file_row_number = true)
       WHERE date IS NOT NULL AND delay IS NOT NULL AND distance IS NOT NULL AND origin IS NOT NULL AND destination IS NOT NULL
-        AND epoch_ms(date) >= ${lo - 2 * 86_400_000} AND epoch_ms(date) < ${hi}),
+        AND epoch_ms(date) >= ${fromMs} AND epoch_ms(date) < ${toMs}),
     both_events AS (
       SELECT row, 'departed' AS code, origin AS hub, dep + greatest(delay, 0) * ${minuteMs} AS ts, * EXCLUDE (row) FROM f
       UNION ALL
-      SELECT row, 'arrived', dest, dep + block + delay * ${minuteMs}, * EXCLUDE (row) FROM f),
+      SELECT row, 'arrived', dest, dep + block + delay * ${minuteMs}, * EXCLUDE (row) FROM f)`;
+}
+
+/**
+ * The events with data time in [lo, hi), located at their airport, as CTE `e`. Only flights
+ * scheduled from two days before lo are read (no flight is delayed longer), so a short run
+ * reads few rows.
+ */
+function eventsSql(parquet: string, airportsCsv: string, lo: number, hi: number): string {
+  return `
+    WITH ${flightEventsSql(parquet, lo - 2 * dayMs, hi)},
     ap AS (SELECT iata, latitude::DOUBLE AS lat, longitude::DOUBLE AS lon FROM read_csv(${quote(airportsCsv)}, header = true, all_varchar = true)),
     e AS (SELECT b.*, ap.lat, ap.lon FROM both_events b LEFT JOIN ap ON ap.iata = b.hub)`;
 }
 
 /**
- * The compression that puts about `wanted` events into the run, from a per-minute histogram of
- * scheduled departures (the data's rate swings with the hour and the day, so an average would
- * not): the data time by which half as many flights have left, interpolated within its minute.
- * Arrivals trail departures by a few hours, so over the days a run usually replays this is within
- * a percent or two; the date column alone is read, in half a second, instead of every event.
+ * The compression that puts `wanted` events into the run. The data's rate swings with the hour
+ * and the day (and starts with departures only), so an average would not do: a per-minute
+ * histogram of departures (the date column only, fast) estimates where half as many flights have
+ * left; a histogram of the events themselves up to two days beyond that finds where the
+ * wanted-th event falls, interpolated within its minute.
  */
 async function compressionFor(conn: DuckDBConnection, parquet: string, lo: number, last: number, wanted: number, runMs: number): Promise<number> {
-  const rows = (await conn.runAndReadAll(`SELECT floor((epoch_ms(date) - ${lo}) / ${minuteMs})::DOUBLE AS m, count(*)::DOUBLE
-    FROM read_parquet(${quote(parquet)}) WHERE date IS NOT NULL GROUP BY m ORDER BY m`)).getRowsJS();
-  const flights = wanted / 2;
+  const minute = `floor((${'$TS'} - ${lo}) / ${minuteMs})::DOUBLE`;
+  const departures = (await conn.runAndReadAll(`SELECT ${minute.replace('$TS', 'epoch_ms(date)')} AS m, count(*)::DOUBLE
+    FROM read_parquet(${quote(parquet)}) WHERE date IS NOT NULL GROUP BY m ORDER BY m`)).getRowsJS() as [number, number][];
+  const estimate = reachedAt(departures, wanted / 2, lo) ?? last;
+  const bound = estimate + 2 * dayMs;
+  const events = (await conn.runAndReadAll(`WITH ${flightEventsSql(parquet, lo - 2 * dayMs, bound)}
+    SELECT ${minute.replace('$TS', 'ts')} AS m, count(*)::DOUBLE FROM both_events WHERE ts >= ${lo} AND ts < ${bound} GROUP BY m ORDER BY m`))
+    .getRowsJS() as [number, number][];
+  const reached = reachedAt(events, wanted, lo) ?? estimate;
+  return Math.max(1e-9, (reached - lo) / runMs);
+}
+
+/** Data time at which a per-minute histogram's running count reaches `wanted`, if it does. */
+function reachedAt(histogram: [number, number][], wanted: number, lo: number): number | undefined {
   let seen = 0;
-  let reached = last;
-  for (const [minute, count] of rows as [number, number][]) {
-    if (seen + count >= flights) {
-      reached = lo + (minute + (flights - seen) / count) * minuteMs;
-      break;
-    }
+  for (const [minute, count] of histogram) {
+    if (seen + count >= wanted) return lo + (minute + (wanted - seen) / count) * minuteMs;
     seen += count;
   }
-  return Math.max(1e-9, (reached - lo) / runMs);
+  return undefined;
 }
