@@ -106,8 +106,8 @@ export const benchmark: Benchmark = {
 
     const db = await freshDatabase(adminUrl, 'flowcast_bench_features');
     const updates = await driveIngest(db, true, seconds, devices, consumers, startMs);
-    await db.raw('ANALYZE feature_tiles');
-    const tiles = Number((await db.raw('SELECT count(*) AS n FROM feature_tiles')).rows[0].n);
+    await db.raw('ANALYZE feature_entity_tiles');
+    const tiles = Number((await db.raw('SELECT count(*) AS n FROM feature_entity_tiles')).rows[0].n);
 
     const rows = historicalRows(historical, devices, startMs + 3_600_000, updates.lastTs);
     const h0 = Date.now();

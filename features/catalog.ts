@@ -1,6 +1,7 @@
 import { FlowcastError } from '../core/errors';
 import type { EntityType } from './entity';
 import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
+import { slotOf } from './signal-slots';
 
 export class FeatureDefinitionError extends FlowcastError {
   constructor(message: string) {
@@ -15,6 +16,8 @@ export interface FeatureCatalog {
   /** Series fed by a signal of an entity type, keyed `entity:signal`. */
   seriesBySignal: ReadonlyMap<string, readonly SeriesDefinition[]>;
   featuresOf(entity: EntityType): readonly FeatureDefinition[];
+  /** The slot of a series in its entity's tile rows (features/signal-slots.ts). */
+  slotOf(series: string): number;
 }
 
 export const signalKey = (entity: EntityType, signal: string): string => `${entity}:${signal}`;
@@ -26,6 +29,7 @@ export function createCatalog(series: SeriesDefinition[], features: FeatureDefin
     if (!(s.tileMs > 0) || !Number.isInteger(s.tileMs)) throw new FeatureDefinitionError(`series ${s.name}: tileMs must be a positive integer`);
     byName.set(s.name, s);
   }
+  const slots = slotIndex(series);
   const names = new Set<string>();
   for (const f of features) validateFeature(f, byName, names);
   const bySignal = new Map<string, SeriesDefinition[]>();
@@ -35,7 +39,30 @@ export function createCatalog(series: SeriesDefinition[], features: FeatureDefin
   }
   const byEntity = new Map<EntityType, FeatureDefinition[]>();
   for (const f of features) byEntity.set(f.entity, [...(byEntity.get(f.entity) ?? []), f]);
-  return { series: byName, features, seriesBySignal: bySignal, featuresOf: (e) => byEntity.get(e) ?? [] };
+  return {
+    series: byName, features, seriesBySignal: bySignal, featuresOf: (e) => byEntity.get(e) ?? [],
+    slotOf: (name) => {
+      const slot = slots.get(name);
+      if (slot === undefined) throw new FeatureDefinitionError(`unknown series ${name}`);
+      return slot;
+    },
+  };
+}
+
+/** Each series' slot; two series sharing an entity, tile width and slot would overwrite each other. */
+function slotIndex(series: SeriesDefinition[]): Map<string, number> {
+  const slots = new Map<string, number>();
+  const taken = new Map<string, string>();
+  for (const s of series) {
+    const slot = slotOf(s.entity, s.signal, s.halfLifeMs);
+    if (slot < 0) throw new FeatureDefinitionError(`series ${s.name}: ${s.entity} has no slot for signal ${s.signal} (features/signal-slots.ts)`);
+    const place = `${s.entity}/${s.tileMs}/${slot}`;
+    const other = taken.get(place);
+    if (other !== undefined) throw new FeatureDefinitionError(`series ${s.name} and ${other} would share one slot`);
+    taken.set(place, s.name);
+    slots.set(s.name, slot);
+  }
+  return slots;
 }
 
 function validateFeature(f: FeatureDefinition, series: Map<string, SeriesDefinition>, names: Set<string>): void {

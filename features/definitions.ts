@@ -5,7 +5,7 @@ import type { Aggregation, FeatureDefinition, SeriesDefinition } from './feature
 /**
  * The features Flowcast keeps (issue 3's first set). Tile widths are about 1/60 of the window
  * (1/96 for a day): they bound how stale a value can be and how many rows an online read scans.
- * Last-value features use short tiles, since an online read only fetches their newest tile.
+ * Device series share one width (one row per device and tile, see deviceTileMs).
  */
 const second = 1000;
 const minute = 60 * second;
@@ -15,6 +15,13 @@ const windows = { '15m': 15 * minute, '1h': hour, '3h': 3 * hour, '24h': 24 * ho
 type Window = keyof typeof windows;
 const tileFor: Record<Window, number> = { '15m': 15 * second, '1h': minute, '3h': 3 * minute, '24h': 15 * minute, '7d': hour };
 const label = (ms: number) => (ms % hour === 0 ? `${ms / hour}h` : ms % minute === 0 ? `${ms / minute}m` : `${ms / second}s`);
+
+/**
+ * Every device series shares one tile width, so a report writes one row (all its device
+ * signals in one feature_entity_tiles row) instead of one row per series. The price: last-value
+ * device features (battery, seconds since the last report) are stale by up to this much.
+ */
+const deviceTileMs = 15 * second;
 
 const seriesList: SeriesDefinition[] = [];
 const featureList: FeatureDefinition[] = [];
@@ -49,9 +56,9 @@ feature('hub', 'arrival_delay_ewma', 'ewma', 'arrival_delay_min', '24h', 'arriva
 feature('hub', 'arrival_delay_max', 'max', 'arrival_delay_min', '3h', 'largest arrival delay (minutes)');
 feature('lane', 'delay_mean', 'mean', 'arrival_delay_min', '24h', 'mean arrival delay (minutes) of legs on the lane');
 feature('lane', 'count', 'count', 'arrival', '24h', 'arrivals of legs on the lane');
-feature('device', 'speed_mean', 'mean', 'speed_kph', '15m', 'mean reported speed (km/h)');
-feature('device', 'seconds_since_last_report', 'seconds_since_last', 'report', '24h', 'seconds since the device last reported (null after a day of silence)', { tileMs: 5 * second });
-feature('device', 'battery_last', 'last', 'battery_pct', '24h', 'last reported battery level (%)', { tileMs: 5 * second });
+feature('device', 'speed_mean', 'mean', 'speed_kph', '15m', 'mean reported speed (km/h)', { tileMs: deviceTileMs });
+feature('device', 'seconds_since_last_report', 'seconds_since_last', 'report', '24h', 'seconds since the device last reported (null after a day of silence)', { tileMs: deviceTileMs });
+feature('device', 'battery_last', 'last', 'battery_pct', '24h', 'last reported battery level (%)', { tileMs: deviceTileMs });
 feature('zone', 'parcels_per_min', 'rate_per_min', 'parcels', '15m', 'parcels sorted per minute');
 feature('zone', 'reject_rate', 'ratio', 'rejects', '15m', 'rejected parcels / parcels', { denominator: 'parcels' });
 feature('zone', 'jams', 'count', 'jam', '1h', 'jam events');

@@ -1,27 +1,27 @@
 import { signalKey, type FeatureCatalog } from './catalog';
 import type { Observation } from './observation';
-import { mergeTiles, singletonTile, type Tile } from './tile';
-import { compareSeriesKeys, seriesKeyString, type SeriesKey } from './tile-key';
-
-export interface KeyedTile extends SeriesKey {
-  tile: Tile;
-}
+import { singletonTile, tileStartOf } from './tile';
+import { emptySlots, mergeIntoSlot, type TileRow } from './tile-row';
 
 /**
- * Folds a batch of observations into one delta per (series key, tile): a busy hub's hundred
- * arrivals in a batch become one row update. Sorted in the writers' lock order.
+ * Folds a batch of observations into one delta row per (entity, tile width, tile), every signal
+ * of the entity in its slot: a report's device signals are one row, and a busy hub's hundred
+ * arrivals in a batch are one row update. Sorted by key string, the one lock order every writer
+ * uses (any fixed total order prevents deadlocks; comparing one string is the cheapest).
  */
-export function foldIntoTiles(observations: Observation[], catalog: FeatureCatalog): KeyedTile[] {
-  const byKey = new Map<string, KeyedTile>();
+export function foldIntoTiles(observations: Observation[], catalog: FeatureCatalog): TileRow[] {
+  const byKey = new Map<string, TileRow>();
   for (const o of observations) {
     for (const series of catalog.seriesBySignal.get(signalKey(o.entity, o.signal)) ?? []) {
-      const tile = singletonTile(series, o.ts, o.value);
-      const key = { tenant: o.tenant, entity: o.entity, entityId: o.entityId, series: series.name };
-      const id = `${seriesKeyString(key)}\u0000${tile.tileStart}`;
-      const existing = byKey.get(id);
-      if (existing) existing.tile = mergeTiles(existing.tile, tile);
-      else byKey.set(id, { ...key, tile });
+      const tileStart = tileStartOf(o.ts, series.tileMs);
+      const id = `${o.tenant}\u0000${o.entity}\u0000${o.entityId}\u0000${series.tileMs}\u0000${tileStart}`;
+      let row = byKey.get(id);
+      if (!row) {
+        row = { tenant: o.tenant, entity: o.entity, entityId: o.entityId, tileMs: series.tileMs, tileStart, v: emptySlots(o.entity) };
+        byKey.set(id, row);
+      }
+      mergeIntoSlot(row.v, catalog.slotOf(series.name), singletonTile(series, o.ts, o.value));
     }
   }
-  return [...byKey.values()].sort((a, b) => compareSeriesKeys(a, b) || a.tile.tileStart - b.tile.tileStart);
+  return [...byKey.keys()].sort().map((k) => byKey.get(k) as TileRow);
 }

@@ -76,7 +76,10 @@ function spanRequests(catalog: FeatureCatalog, g: EntityGroup): TileRequest[] {
       const series = name === undefined ? undefined : catalog.series.get(name);
       if (!series) continue;
       const from = Math.min(out.get(series.name)?.from ?? Infinity, tileStartOf(g.minAt, series.tileMs) - f.windowMs);
-      out.set(series.name, { entity: g.entity.type, entityId: g.entity.id, series: series.name, from, to: tileStartOf(g.maxAt, series.tileMs), latestOnly: false });
+      out.set(series.name, {
+        entity: g.entity.type, entityId: g.entity.id, series: series.name, tileMs: series.tileMs, slot: catalog.slotOf(series.name),
+        from, to: tileStartOf(g.maxAt, series.tileMs), latestOnly: false,
+      });
     }
   }
   return [...out.values()];

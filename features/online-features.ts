@@ -39,7 +39,7 @@ function tileRequests(catalog: FeatureCatalog, entity: EntityRef, at: number): T
       const to = tileStartOf(at, series.tileMs);
       const key = `${name}\u0000${latestOnly}`;
       const wider = Math.min(out.get(key)?.from ?? Infinity, to - f.windowMs);
-      out.set(key, { entity: entity.type, entityId: entity.id, series: name, from: wider, to, latestOnly });
+      out.set(key, { entity: entity.type, entityId: entity.id, series: name, tileMs: series.tileMs, slot: catalog.slotOf(name), from: wider, to, latestOnly });
     }
   }
   return [...out.values()];

@@ -9,6 +9,7 @@ import * as m0007 from './0007-feature-tiles-fixed-point';
 import * as m0008 from './0008-model-registry';
 import * as m0009 from './0009-import-checkpoints';
 import * as m0010 from './0010-leg-outcomes';
+import * as m0015 from './0015-feature-entity-tiles';
 import * as m0020 from './0020-alerts';
 import * as m0021 from './0021-alert-rules';
 import * as m0022 from './0022-webhooks';
@@ -32,6 +33,7 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0008-model-registry', m0008],
   ['0009-import-checkpoints', m0009],
   ['0010-leg-outcomes', m0010],
+  ['0015-feature-entity-tiles', m0015],
   ['0020-alerts', m0020],
   ['0021-alert-rules', m0021],
   ['0022-webhooks', m0022],

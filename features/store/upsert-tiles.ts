@@ -1,43 +1,43 @@
 import type { Knex } from 'knex';
-import type { KeyedTile } from '../fold-into-tiles';
+import type { TileRow } from '../tile-row';
 
 const chunkSize = 5000;
 
+// On conflict the arrays merge slot by slot as mergeTiles does (feature_tile_merge, migration
+// 0015): integers, so concurrent consumers can add to the same row in any order.
+const sql = `INSERT INTO feature_entity_tiles AS t (tenant, entity_type, entity_id, tile_ms, tile_start, v)
+  SELECT tenant, entity_type, entity_id, tile_ms, tile_start, v::bigint[]
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[], ?::text[])
+       WITH ORDINALITY AS u(tenant, entity_type, entity_id, tile_ms, tile_start, v, ord)
+  ORDER BY ord
+  ON CONFLICT (tenant, entity_type, entity_id, tile_ms, tile_start) DO UPDATE SET v = feature_tile_merge(t.v, excluded.v)`;
+
 /**
- * Adds tile deltas to feature_tiles. Each column merges as mergeTiles does (integers: exact), so concurrent
- * consumers can add to the same tile; rows are written in the callers' sorted order (ordinality)
- * so two transactions take their row locks in the same order.
+ * Adds tile rows to feature_entity_tiles in one statement per 5,000 rows, in the callers' sorted
+ * order (ordinality), so two transactions take their row locks in the same order. Arrays travel
+ * as text literals (`{1,2,…}`): one text[] parameter, cast per row in the database.
  */
-export async function upsertTiles(db: Knex, tiles: KeyedTile[]): Promise<void> {
-  for (let i = 0; i < tiles.length; i += chunkSize) await upsertChunk(db, tiles.slice(i, i + chunkSize));
+export async function upsertTiles(db: Knex, rows: TileRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunkSize) await upsertChunk(db, rows.slice(i, i + chunkSize));
 }
 
-async function upsertChunk(db: Knex, rows: KeyedTile[]): Promise<void> {
+async function upsertChunk(db: Knex, rows: TileRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(f: (r: KeyedTile) => T) => rows.map(f);
-  await db.raw(
-    `INSERT INTO feature_tiles AS t (tenant, entity_type, entity_id, series, tile_start, count, sum, min, max,
-                                     last_ts, last_value, ew_sum, ew_weight)
-     SELECT tenant, entity_type, entity_id, series, tile_start, count, sum, min, max, last_ts, last_value, ew_sum, ew_weight
-     FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
-                 ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-          WITH ORDINALITY AS u(tenant, entity_type, entity_id, series, tile_start, count, sum, min, max,
-                               last_ts, last_value, ew_sum, ew_weight, ord)
-     ORDER BY ord
-     ON CONFLICT (tenant, entity_type, entity_id, series, tile_start) DO UPDATE SET
-       count = t.count + excluded.count,
-       sum = t.sum + excluded.sum,
-       min = least(t.min, excluded.min),
-       max = greatest(t.max, excluded.max),
-       last_value = CASE WHEN (excluded.last_ts, excluded.last_value) > (t.last_ts, t.last_value) THEN excluded.last_value ELSE t.last_value END,
-       last_ts = greatest(t.last_ts, excluded.last_ts),
-       ew_sum = t.ew_sum + excluded.ew_sum,
-       ew_weight = t.ew_weight + excluded.ew_weight`,
-    [
-      col((r) => r.tenant), col((r) => r.entity), col((r) => r.entityId), col((r) => r.series),
-      col((r) => r.tile.tileStart), col((r) => r.tile.count), col((r) => r.tile.sum), col((r) => r.tile.min),
-      col((r) => r.tile.max), col((r) => r.tile.lastTs), col((r) => r.tile.lastValue), col((r) => r.tile.ewSum),
-      col((r) => r.tile.ewWeight),
-    ] as unknown as Knex.RawBinding[],
-  );
+  const n = rows.length;
+  const tenants = new Array<string>(n);
+  const entities = new Array<string>(n);
+  const ids = new Array<string>(n);
+  const widths = new Array<number>(n);
+  const starts = new Array<number>(n);
+  const values = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i] as TileRow;
+    tenants[i] = r.tenant;
+    entities[i] = r.entity;
+    ids[i] = r.entityId;
+    widths[i] = r.tileMs;
+    starts[i] = r.tileStart;
+    values[i] = `{${r.v.join(',')}}`;
+  }
+  await db.raw(sql, [tenants, entities, ids, widths, starts, values] as unknown as Knex.RawBinding[]);
 }

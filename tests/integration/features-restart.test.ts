@@ -10,7 +10,7 @@ const tenant = 'acme';
 const hour = 3_600_000;
 
 const tilesOf = async (db: Knex) =>
-  (await db.raw(`SELECT * FROM feature_tiles ORDER BY tenant, entity_type, entity_id, series, tile_start`)).rows as unknown[];
+  (await db.raw(`SELECT * FROM feature_entity_tiles ORDER BY tenant, entity_type, entity_id, tile_ms, tile_start`)).rows as unknown[];
 
 /**
  * A consumer dies in the middle of a batch (after its feature updates, before commit); a new
