@@ -8,10 +8,12 @@ import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
 import { registerModels } from './models';
 import { registerPublish } from './publish';
+import { registerRetrain } from './retrain';
 import { registerSchema } from './schema';
 import { registerSimulate } from './simulate';
 import { registerTrain } from './train';
 import { registerScore } from './score';
+import { registerWorker } from './worker';
 
 export function registerCommands(program: Command): void {
   registerApi(program);
@@ -23,8 +25,10 @@ export function registerCommands(program: Command): void {
   registerMigrate(program);
   registerModels(program);
   registerPublish(program);
+  registerRetrain(program);
   registerSchema(program);
   registerSimulate(program);
   registerTrain(program);
   registerScore(program);
+  registerWorker(program);
 }
