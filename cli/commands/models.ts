@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { getVersion, listVersions, promote, rollback, type ModelVersion } from '../../models/registry/model-registry';
+import { Redis } from 'ioredis';
+import { promoteChampion, rollbackChampion, type ChampionChangeDeps } from '../../models/champion-change';
+import { getVersion, listVersions, type ModelVersion } from '../../models/registry/model-registry';
 import { createContext } from '../context';
 
 const metric = (v: ModelVersion, name: string): string => {
@@ -28,6 +30,16 @@ const versionNumber = (v: string): number => {
   return n;
 };
 
+/** Promote and rollback also announce the new champion, so serving processes load it at once. */
+async function announcing<T>(ctx: ReturnType<typeof createContext>, fn: (d: ChampionChangeDeps) => Promise<T>): Promise<T> {
+  const redis = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    return await fn({ db: ctx.db, redis, logger: ctx.logger });
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export function registerModels(program: Command): void {
   const cmd = program.command('models').description('the model registry: versions, champion, promote and roll back');
   const withDb = async (fn: (ctx: ReturnType<typeof createContext>) => Promise<void>) => {
@@ -47,14 +59,14 @@ export function registerModels(program: Command): void {
     }));
   cmd.command('promote').description('make a version the champion (the current one is retired)').argument('<model>').argument('<version>', 'e.g. 3 or v3', versionNumber)
     .option('--reason <text>', 'why', 'promoted by hand').option('--json')
-    .action((model: string, version: number, o: { reason: string; json?: boolean }) => withDb(async ({ db }) => {
-      const v = await promote(db, model, version, o.reason);
+    .action((model: string, version: number, o: { reason: string; json?: boolean }) => withDb(async (ctx) => {
+      const v = await announcing(ctx, (d) => promoteChampion(d, model, version, o.reason));
       process.stdout.write(o.json ? `${JSON.stringify(v)}\n` : `${model} v${v.version} is champion\n`);
     }));
   cmd.command('rollback').description('retire the champion and restore the one before it').argument('<model>')
     .option('--reason <text>', 'why', 'rolled back by hand').option('--json')
-    .action((model: string, o: { reason: string; json?: boolean }) => withDb(async ({ db }) => {
-      const r = await rollback(db, model, o.reason);
+    .action((model: string, o: { reason: string; json?: boolean }) => withDb(async (ctx) => {
+      const r = await announcing(ctx, (d) => rollbackChampion(d, model, o.reason));
       process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `${model} v${r.retired.version} retired; v${r.restored.version} is champion again\n`);
     }));
 }
