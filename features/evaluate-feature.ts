@@ -1,7 +1,7 @@
 import type { FeatureCatalog } from './catalog';
 import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
-import { decayMs, fromFixed, tileStartOf, valueScale, weightScale, type Tile } from './tile';
-import { TileRun } from './tile-run';
+import { decayMs, fromFixed, tileStartOf, valueScale, weightScale } from './tile';
+import type { TileRun } from './tile-run';
 
 export interface FeatureValue {
   value: number | null;
@@ -23,36 +23,44 @@ export function evaluateFeature(f: FeatureDefinition, catalog: FeatureCatalog, r
   const run = runOf(f.series);
   const from = run.lowerBound(asOf - f.windowMs);
   const to = run.lowerBound(asOf);
+  return { value: evaluateValue(f, catalog, runOf, at), asOf, lastEventAt: to > from ? (run.lastTs[to - 1] as number) : null };
+}
+
+/** The value alone (no object): what training reads, millions of times. */
+export function evaluateValue(f: FeatureDefinition, catalog: FeatureCatalog, runOf: (series: string) => TileRun, at: number): number | null {
+  const series = catalog.series.get(f.series) as SeriesDefinition;
+  const asOf = tileStartOf(at, series.tileMs);
+  const run = runOf(f.series);
+  const from = run.lowerBound(asOf - f.windowMs);
+  const to = run.lowerBound(asOf);
   const n = run.count(from, to);
-  const last = to > from ? (run.tiles[to - 1] as Tile) : undefined;
-  const result = (value: number | null): FeatureValue => ({ value, asOf, lastEventAt: last ? last.lastTs : null });
   switch (f.aggregation) {
     case 'count':
-      return result(n);
+      return n;
     case 'sum':
-      return result(fromFixed(run.sum(from, to)));
+      return fromFixed(run.sum(from, to));
     case 'mean':
-      return result(n > 0 ? run.sum(from, to) / n / valueScale : null);
+      return n > 0 ? run.sum(from, to) / n / valueScale : null;
     case 'min':
-      return result(n > 0 ? fromFixed(scan(run, from, to, (t, acc) => Math.min(t.min, acc), Infinity)) : null);
+      return n > 0 ? fromFixed(extreme(run.mins, from, to, Math.min, Infinity)) : null;
     case 'max':
-      return result(n > 0 ? fromFixed(scan(run, from, to, (t, acc) => Math.max(t.max, acc), -Infinity)) : null);
+      return n > 0 ? fromFixed(extreme(run.maxs, from, to, Math.max, -Infinity)) : null;
     case 'last':
-      return result(last ? fromFixed(last.lastValue) : null);
+      return to > from ? fromFixed(run.lastValues[to - 1] as number) : null;
     case 'seconds_since_last':
-      return result(last ? (at - last.lastTs) / 1000 : null);
+      return to > from ? (at - (run.lastTs[to - 1] as number)) / 1000 : null;
     case 'rate_per_min':
-      return result(fromFixed(run.sum(from, to)) / (f.windowMs / 60_000));
+      return fromFixed(run.sum(from, to)) / (f.windowMs / 60_000);
     case 'ratio':
-      return result(ratio(run.sum(from, to), runOf(f.denominatorSeries as string), asOf - f.windowMs, asOf));
+      return ratio(run.sum(from, to), runOf(f.denominatorSeries as string), asOf - f.windowMs, asOf);
     case 'ewma':
-      return result(n > 0 ? ewma(run, from, to, asOf, decayMs(series.halfLifeMs as number)) : null);
+      return n > 0 ? ewma(run, from, to, asOf, decayMs(series.halfLifeMs as number)) : null;
   }
 }
 
-function scan(run: TileRun, from: number, to: number, step: (t: Tile, acc: number) => number, init: number): number {
+function extreme(values: number[], from: number, to: number, pick: (a: number, b: number) => number, init: number): number {
   let acc = init;
-  for (let i = from; i < to; i++) acc = step(run.tiles[i] as Tile, acc);
+  for (let i = from; i < to; i++) acc = pick(acc, values[i] as number);
   return acc;
 }
 
@@ -66,10 +74,9 @@ function ewma(run: TileRun, from: number, to: number, asOf: number, tau: number)
   let num = 0;
   let den = 0;
   for (let i = from; i < to; i++) {
-    const t = run.tiles[i] as Tile;
-    const decay = Math.exp((t.tileStart - asOf) / tau);
-    num += (t.ewSum / valueScale) * decay;
-    den += (t.ewWeight / weightScale) * decay;
+    const decay = Math.exp(((run.starts[i] as number) - asOf) / tau);
+    num += ((run.ewSums[i] as number) / valueScale) * decay;
+    den += ((run.ewWeights[i] as number) / weightScale) * decay;
   }
   return den > 0 ? num / den : null;
 }

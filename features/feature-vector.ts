@@ -3,7 +3,6 @@ import type { EntityRef } from './entity';
 import { evaluateFeature, type FeatureValue } from './evaluate-feature';
 import { TileRun } from './tile-run';
 import { seriesKeyString } from './tile-key';
-import type { Tile } from './tile';
 
 /** Every feature of one entity at one instant. */
 export interface FeatureVector {
@@ -37,6 +36,3 @@ export function featureVector(catalog: FeatureCatalog, entity: EntityRef, at: nu
   }
   return { entity, at, values, freshness };
 }
-
-export const toRuns = (tiles: Map<string, Tile[]>): Map<string, TileRun> =>
-  new Map([...tiles].map(([k, t]) => [k, new TileRun(t)]));

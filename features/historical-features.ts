@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
-import type { EntityRef } from './entity';
-import { entityRuns, featureVector, toRuns, type FeatureVector } from './feature-vector';
-import { loadTiles, type TileRequest } from './store/load-tiles';
+import type { EntityRef, EntityType } from './entity';
+import { evaluateValue } from './evaluate-feature';
+import { featureVector, type FeatureVector } from './feature-vector';
+import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
+import { TileRun } from './tile-run';
 
 export interface HistoricalRow {
   entity: EntityRef;
@@ -18,9 +20,12 @@ export interface HistoricalRequest {
   catalog?: FeatureCatalog;
   /** Also return each value's freshness (asOf, lastEventAt), as online reads do; default false. */
   withFreshness?: boolean;
-  /** Entities per database round trip; default 50 (each holds every tile of its rows' span in memory). */
+  /** Entities per database round trip; default 100 (each holds every tile of its rows' span in memory). */
   entitiesPerQuery?: number;
 }
+
+/** Per feature name, one value per request row: NaN where the value is null or the feature is not of the row's entity type. */
+export type HistoricalColumns = Map<string, Float64Array>;
 
 /**
  * Point-in-time features for training: for every row, exactly the values an online read at
@@ -29,22 +34,38 @@ export interface HistoricalRequest {
  */
 export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest): Promise<FeatureVector[]> {
   const catalog = request.catalog ?? defaultCatalog;
-  const byEntity = groupByEntity(request.rows);
   const out: FeatureVector[] = new Array(request.rows.length);
-  const groups = [...byEntity.values()];
-  const step = request.entitiesPerQuery ?? 50;
-  for (let i = 0; i < groups.length; i += step) {
-    const chunk = groups.slice(i, i + step);
-    const runs = toRuns(await loadTiles(db, request.tenant, chunk.flatMap((g) => spanRequests(catalog, g))));
-    for (const g of chunk) {
-      const runOf = entityRuns(catalog, request.tenant, g.entity, runs);
-      for (const index of g.indexes) {
-        const row = request.rows[index] as HistoricalRow;
-        out[index] = featureVector(catalog, row.entity, row.at, runOf, request.withFreshness ?? false);
-      }
+  const withFreshness = request.withFreshness ?? false;
+  await forEachEntity(db, request, catalog, (group, runOf) => {
+    for (const index of group.indexes) {
+      const row = request.rows[index] as HistoricalRow;
+      out[index] = featureVector(catalog, row.entity, row.at, runOf, withFreshness);
     }
-  }
+  });
   return out;
+}
+
+/**
+ * The same values as getHistoricalFeatures, as one Float64Array per feature: no object per row
+ * or per value, which is what a training set is made of anyway (about twice as fast).
+ */
+export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalRequest): Promise<HistoricalColumns> {
+  const catalog = request.catalog ?? defaultCatalog;
+  const columns: HistoricalColumns = new Map();
+  const column = (name: string): Float64Array => {
+    let c = columns.get(name);
+    if (!c) columns.set(name, (c = new Float64Array(request.rows.length).fill(Number.NaN)));
+    return c;
+  };
+  await forEachEntity(db, request, catalog, (group, runOf) => {
+    const features = catalog.featuresOf(group.entity.type);
+    const targets = features.map((f) => column(f.name));
+    for (const index of group.indexes) {
+      const at = (request.rows[index] as HistoricalRow).at;
+      for (let k = 0; k < features.length; k++) (targets[k] as Float64Array)[index] = evaluateValue(features[k]!, catalog, runOf, at) ?? Number.NaN;
+    }
+  });
+  return columns;
 }
 
 interface EntityGroup {
@@ -54,6 +75,39 @@ interface EntityGroup {
   maxAt: number;
 }
 
+type RunOf = (series: string) => TileRun;
+
+// Round trips in flight: the database answers one while Node evaluates another (2 cores, 2 loads).
+const loadsAhead = 2;
+
+/** Loads the tiles of `entitiesPerQuery` entities at a time; the next loads run while this batch is evaluated. */
+async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: FeatureCatalog, evaluate: (g: EntityGroup, runOf: RunOf) => void): Promise<void> {
+  const groups = [...groupByEntity(request.rows).values()];
+  const step = request.entitiesPerQuery ?? 100;
+  const plans = spanPlans(catalog);
+  const load = (from: number) => {
+    const chunk = groups.slice(from, from + step);
+    const requests = chunk.map((g) => spanRequests(plans.get(g.entity.type) ?? [], g));
+    return loadTileSpans(db, request.tenant, requests.flat()).then((runs) => ({ chunk, requests, runs }));
+  };
+  const pending: ReturnType<typeof load>[] = [];
+  let next = 0;
+  const refill = () => {
+    for (; pending.length < loadsAhead && next < groups.length; next += step) pending.push(load(next));
+  };
+  refill();
+  while (pending.length > 0) {
+    const { chunk, requests, runs } = await (pending.shift() as ReturnType<typeof load>);
+    refill();
+    let r = 0;
+    chunk.forEach((g, k) => {
+      const mine = new Map<string, TileRun>();
+      for (let n = (requests[k] as SpanRequest[]).length; n > 0; n--) for (const [name, run] of runs[r++] as Map<string, TileRun>) mine.set(name, run);
+      evaluate(g, (series) => mine.get(series) ?? TileRun.empty);
+    });
+  }
+}
+
 function groupByEntity(rows: HistoricalRow[]): Map<string, EntityGroup> {
   const groups = new Map<string, EntityGroup>();
   rows.forEach((row, index) => {
@@ -61,26 +115,41 @@ function groupByEntity(rows: HistoricalRow[]): Map<string, EntityGroup> {
     const g = groups.get(key);
     if (g) {
       g.indexes.push(index);
-      g.minAt = Math.min(g.minAt, row.at);
-      g.maxAt = Math.max(g.maxAt, row.at);
+      if (row.at < g.minAt) g.minAt = row.at;
+      if (row.at > g.maxAt) g.maxAt = row.at;
     } else groups.set(key, { entity: row.entity, indexes: [index], minAt: row.at, maxAt: row.at });
   });
   return groups;
 }
 
-/** Per series, every tile any row of the entity could read. */
-function spanRequests(catalog: FeatureCatalog, g: EntityGroup): TileRequest[] {
-  const out = new Map<string, TileRequest>();
-  for (const f of catalog.featuresOf(g.entity.type)) {
+/** Per entity type and tile width: the longest window over it and the series (slots) living there. */
+interface SpanPlan {
+  tileMs: number;
+  windowMs: number;
+  series: { name: string; slot: number }[];
+}
+
+function spanPlans(catalog: FeatureCatalog): Map<EntityType, SpanPlan[]> {
+  const out = new Map<EntityType, Map<number, SpanPlan>>();
+  for (const f of catalog.features) {
     for (const name of [f.series, f.denominatorSeries]) {
       const series = name === undefined ? undefined : catalog.series.get(name);
       if (!series) continue;
-      const from = Math.min(out.get(series.name)?.from ?? Infinity, tileStartOf(g.minAt, series.tileMs) - f.windowMs);
-      out.set(series.name, {
-        entity: g.entity.type, entityId: g.entity.id, series: series.name, tileMs: series.tileMs, slot: catalog.slotOf(series.name),
-        from, to: tileStartOf(g.maxAt, series.tileMs), latestOnly: false,
-      });
+      const byWidth = out.get(f.entity) ?? new Map<number, SpanPlan>();
+      out.set(f.entity, byWidth);
+      const plan = byWidth.get(series.tileMs) ?? { tileMs: series.tileMs, windowMs: 0, series: [] };
+      byWidth.set(series.tileMs, plan);
+      plan.windowMs = Math.max(plan.windowMs, f.windowMs);
+      if (!plan.series.some((s) => s.name === series.name)) plan.series.push({ name: series.name, slot: catalog.slotOf(series.name) });
     }
   }
-  return [...out.values()];
+  return new Map([...out].map(([entity, byWidth]) => [entity, [...byWidth.values()]]));
+}
+
+/** Every tile row any row of the entity could read, one request per tile width. */
+function spanRequests(plans: SpanPlan[], g: EntityGroup): SpanRequest[] {
+  return plans.map((p) => ({
+    entity: g.entity.type, entityId: g.entity.id, tileMs: p.tileMs, series: p.series,
+    from: tileStartOf(g.minAt, p.tileMs) - p.windowMs, to: tileStartOf(g.maxAt, p.tileMs),
+  }));
 }

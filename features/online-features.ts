@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef } from './entity';
-import { entityRuns, featureVector, toRuns, type FeatureVector } from './feature-vector';
+import { entityRuns, featureVector, type FeatureVector } from './feature-vector';
 import { loadTiles, type TileRequest } from './store/load-tiles';
 import { tileStartOf } from './tile';
 
@@ -22,7 +22,7 @@ export async function getOnlineFeatures(db: Knex, request: OnlineRequest): Promi
   const catalog = request.catalog ?? defaultCatalog;
   const at = request.at ?? Date.now();
   const requests = request.entities.flatMap((e) => tileRequests(catalog, e, at));
-  const runs = toRuns(await loadTiles(db, request.tenant, requests));
+  const runs = await loadTiles(db, request.tenant, requests);
   return request.entities.map((e) => featureVector(catalog, e, at, entityRuns(catalog, request.tenant, e, runs)));
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { EntityType } from '../entity';
 import { slotWidth } from '../signal-slots';
-import type { Tile } from '../tile';
+import { TileRun } from '../tile-run';
 import { seriesKeyString } from '../tile-key';
 
 export interface TileRequest {
@@ -21,10 +21,10 @@ export interface TileRequest {
 /**
  * Loads the tiles a set of requests asks for, in one statement, each request answered by an
  * index range scan of the entity's rows of that width, reading the series' slot
- * (empty slots skipped, so callers see exactly the tiles the series has). Returns tiles by series key (`seriesKeyString`), oldest first, deduplicated.
+ * (empty slots skipped, so callers see exactly the tiles the series has). Returns a run per series key (`seriesKeyString`), oldest first, deduplicated.
  */
-export async function loadTiles(db: Knex, tenant: string, requests: TileRequest[]): Promise<Map<string, Tile[]>> {
-  const out = new Map<string, Tile[]>();
+export async function loadTiles(db: Knex, tenant: string, requests: TileRequest[]): Promise<Map<string, TileRun>> {
+  const out = new Map<string, TileRun>();
   if (requests.length === 0) return out;
   const col = <T>(f: (r: TileRequest) => T) => requests.map(f);
   const result = await db.raw(
@@ -44,16 +44,23 @@ export async function loadTiles(db: Knex, tenant: string, requests: TileRequest[
       col((r) => r.to), col((r) => r.latestOnly), tenant,
     ] as unknown as Knex.RawBinding[],
   );
-  const byKey = new Map<string, Map<number, Tile>>();
+  const byKey = new Map<string, Map<number, TileRow>>();
   for (const row of result.rows as TileRow[]) {
     const r = requests[Number(row.i) - 1] as TileRequest;
     const key = seriesKeyString({ tenant, entity: r.entity, entityId: r.entityId, series: r.series });
-    const tiles = byKey.get(key) ?? new Map<number, Tile>();
-    byKey.set(key, tiles);
-    const tile = toTile(row);
-    tiles.set(tile.tileStart, tile);
+    let tiles = byKey.get(key);
+    if (!tiles) byKey.set(key, (tiles = new Map<number, TileRow>()));
+    tiles.set(row.tile_start, row);
   }
-  for (const [key, tiles] of byKey) out.set(key, [...tiles.values()].sort((a, b) => a.tileStart - b.tileStart));
+  // A series may be asked twice (its newest tile, and a window): each tile once, oldest first.
+  for (const [key, tiles] of byKey) {
+    const run = new TileRun();
+    for (const start of [...tiles.keys()].sort((a, b) => a - b)) {
+      const t = tiles.get(start) as TileRow;
+      run.push(start, [t.count, t.sum, t.min, t.max, t.last_ts, t.last_value, t.ew_sum, t.ew_weight], 0);
+    }
+    out.set(key, run);
+  }
   return out;
 }
 
@@ -69,9 +76,3 @@ interface TileRow {
   ew_sum: number;
   ew_weight: number;
 }
-
-// db.ts parses int8 as numbers; our integers stay far below 2^53.
-const toTile = (r: TileRow): Tile => ({
-  tileStart: r.tile_start, count: r.count, sum: r.sum, min: r.min, max: r.max,
-  lastTs: r.last_ts, lastValue: r.last_value, ewSum: r.ew_sum, ewWeight: r.ew_weight,
-});

@@ -2,7 +2,7 @@ import type { StoredReport } from '../../core/store/insert-reports';
 import { defaultCatalog } from '../../features/definitions';
 import type { EntityRef } from '../../features/entity';
 import { extractObservations } from '../../features/extract-observations';
-import { getHistoricalFeatures } from '../../features/historical-features';
+import { getHistoricalFeatureColumns, getHistoricalFeatures } from '../../features/historical-features';
 import type { Observation } from '../../features/observation';
 import { getOnlineFeatures } from '../../features/online-features';
 import { upsertShipmentLegs } from '../../features/store/upsert-shipment-legs';
@@ -68,7 +68,15 @@ describe('rolling features: online, historical and brute force agree', () => {
     const observations = observationsOf(stream);
     const times = readTimes(stream, random, 40);
     const rows = times.flatMap((at) => stream.entities.map((entity) => ({ entity, at })));
-    const historical = await getHistoricalFeatures(t.db, { tenant, rows });
+    const historical = await getHistoricalFeatures(t.db, { tenant, rows, entitiesPerQuery: 7 });
+    // The columnar read holds the same numbers (NaN for null and for features of other entity types).
+    const columns = await getHistoricalFeatureColumns(t.db, { tenant, rows, entitiesPerQuery: 5 });
+    historical.forEach((vector, i) => {
+      for (const [name, column] of columns) {
+        const v = column[i] as number;
+        expect({ i, name, value: Number.isNaN(v) ? null : v }).toEqual({ i, name, value: vector.values[name] ?? null });
+      }
+    });
     let nonEmpty = 0;
     for (const [i, at] of times.entries()) {
       const online = await getOnlineFeatures(t.db, { tenant, entities: stream.entities, at });
