@@ -1,8 +1,7 @@
 import type { FeatureCatalog } from './catalog';
 import type { EntityRef } from './entity';
 import { evaluateFeature, type FeatureValue } from './evaluate-feature';
-import { TileRun } from './tile-run';
-import { seriesKeyString } from './tile-key';
+import type { TileRun } from './tile-run';
 
 /** Every feature of one entity at one instant. */
 export interface FeatureVector {
@@ -11,18 +10,6 @@ export interface FeatureVector {
   values: Record<string, number | null>;
   /** Per feature: up to when events are included, and the newest event counted. */
   freshness: Record<string, { asOf: number; lastEventAt: number | null }>;
-}
-
-/** The runs of one entity's series, resolved once per entity (not once per feature and row). */
-export function entityRuns(catalog: FeatureCatalog, tenant: string, entity: EntityRef, runs: Map<string, TileRun>): (series: string) => TileRun {
-  const mine = new Map<string, TileRun>();
-  for (const f of catalog.featuresOf(entity.type)) {
-    for (const s of [f.series, f.denominatorSeries]) {
-      if (s === undefined || mine.has(s)) continue;
-      mine.set(s, runs.get(seriesKeyString({ tenant, entity: entity.type, entityId: entity.id, series: s })) ?? TileRun.empty);
-    }
-  }
-  return (series) => mine.get(series) ?? TileRun.empty;
 }
 
 /** Evaluates all of an entity's features on its runs; freshness only when asked (training needs none). */

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
-import type { EntityRef } from './entity';
-import { entityRuns, featureVector, type FeatureVector } from './feature-vector';
-import { loadTiles, type TileRequest } from './store/load-tiles';
+import type { EntityRef, EntityType } from './entity';
+import { featureVector, type FeatureVector } from './feature-vector';
+import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
+import { TileRun } from './tile-run';
 
 export interface OnlineRequest {
   tenant: string;
@@ -15,32 +16,76 @@ export interface OnlineRequest {
 }
 
 /**
- * The features of a few entities as of `at`, read straight from the tiles in one statement:
- * for each series only the tiles its windows cover (the newest one for last-value features).
+ * The features of a few entities as of `at`, read straight from the tiles in one (prepared)
+ * statement: per entity and tile width one range scan over the longest window, and for a series
+ * only last-value features read, one backward scan to its newest tile.
  */
 export async function getOnlineFeatures(db: Knex, request: OnlineRequest): Promise<FeatureVector[]> {
   const catalog = request.catalog ?? defaultCatalog;
   const at = request.at ?? Date.now();
-  const requests = request.entities.flatMap((e) => tileRequests(catalog, e, at));
-  const runs = await loadTiles(db, request.tenant, requests);
-  return request.entities.map((e) => featureVector(catalog, e, at, entityRuns(catalog, request.tenant, e, runs)));
+  const plans = onlinePlans(catalog);
+  const perEntity = request.entities.map((e) => (plans.get(e.type) ?? []).map((p) => spanRequest(p, e, at)));
+  const runs = await loadTileSpans(db, request.tenant, perEntity.flat());
+  let r = 0;
+  return request.entities.map((e, k) => {
+    const mine = new Map<string, TileRun>();
+    for (let n = (perEntity[k] as SpanRequest[]).length; n > 0; n--) for (const [name, run] of runs[r++] as Map<string, TileRun>) mine.set(name, run);
+    return featureVector(catalog, e, at, (series) => mine.get(series) ?? TileRun.empty);
+  });
+}
+
+interface ScanPlan {
+  tileMs: number;
+  windowMs: number;
+  series: { name: string; slot: number }[];
+  latest: boolean;
 }
 
 const lastValued = new Set(['last', 'seconds_since_last']);
+const planCache = new WeakMap<FeatureCatalog, Map<EntityType, ScanPlan[]>>();
 
-function tileRequests(catalog: FeatureCatalog, entity: EntityRef, at: number): TileRequest[] {
-  const out = new Map<string, TileRequest>();
-  for (const f of catalog.featuresOf(entity.type)) {
+/** Worked out once per catalog: which scans an entity type's features need. */
+function onlinePlans(catalog: FeatureCatalog): Map<EntityType, ScanPlan[]> {
+  let plans = planCache.get(catalog);
+  if (!plans) planCache.set(catalog, (plans = buildPlans(catalog)));
+  return plans;
+}
+
+function buildPlans(catalog: FeatureCatalog): Map<EntityType, ScanPlan[]> {
+  // Per series: the longest window over it, and whether anything but last-value features reads it.
+  const needs = new Map<string, { entity: EntityType; windowMs: number; windowed: boolean }>();
+  for (const f of catalog.features) {
     for (const name of [f.series, f.denominatorSeries]) {
       if (name === undefined) continue;
-      const series = catalog.series.get(name);
-      if (!series) continue;
-      const latestOnly = lastValued.has(f.aggregation);
-      const to = tileStartOf(at, series.tileMs);
-      const key = `${name}\u0000${latestOnly}`;
-      const wider = Math.min(out.get(key)?.from ?? Infinity, to - f.windowMs);
-      out.set(key, { entity: entity.type, entityId: entity.id, series: name, tileMs: series.tileMs, slot: catalog.slotOf(name), from: wider, to, latestOnly });
+      const had = needs.get(name);
+      needs.set(name, { entity: f.entity, windowMs: Math.max(had?.windowMs ?? 0, f.windowMs), windowed: (had?.windowed ?? false) || !lastValued.has(f.aggregation) });
     }
   }
-  return [...out.values()];
+  const out = new Map<EntityType, ScanPlan[]>();
+  const spans = new Map<string, ScanPlan>();
+  for (const [name, need] of needs) {
+    const series = catalog.series.get(name);
+    if (!series) continue;
+    const plans = out.get(need.entity) ?? [];
+    out.set(need.entity, plans);
+    const slot = { name, slot: catalog.slotOf(name) };
+    if (!need.windowed) {
+      plans.push({ tileMs: series.tileMs, windowMs: need.windowMs, series: [slot], latest: true });
+      continue;
+    }
+    const key = `${need.entity}/${series.tileMs}`;
+    let span = spans.get(key);
+    if (!span) {
+      spans.set(key, (span = { tileMs: series.tileMs, windowMs: 0, series: [], latest: false }));
+      plans.push(span);
+    }
+    span.windowMs = Math.max(span.windowMs, need.windowMs);
+    span.series.push(slot);
+  }
+  return out;
+}
+
+function spanRequest(p: ScanPlan, e: EntityRef, at: number): SpanRequest {
+  const to = tileStartOf(at, p.tileMs);
+  return { entity: e.type, entityId: e.id, tileMs: p.tileMs, from: to - p.windowMs, to, series: p.series, latest: p.latest };
 }
