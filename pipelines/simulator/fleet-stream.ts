@@ -57,9 +57,13 @@ export class FleetStream {
     return this.options.startMs + this.round * intervalMs + Math.floor((this.position * intervalMs) / this.devices);
   }
 
-  /** True once every report before the end has been taken. */
+  /**
+   * True once every report before the end has been taken. A buffered flight at or after the end
+   * means the rest are too (the replay is ordered), even though its source is not exhausted.
+   */
   get done(): boolean {
-    return this.flightsDone && this.flightIndex >= this.flightBuffer.length && this.nextKnownTs() >= this.options.endMs;
+    if (this.flightIndex >= this.flightBuffer.length && !this.flightsDone) return false;
+    return this.nextKnownTs() >= this.options.endMs;
   }
 
   /** Event time of the next report known without reading further flights. */
