@@ -25,6 +25,7 @@ const artifactSchema = z.object({
     hubs: z.array(z.string()),
     lanes: z.array(z.string()),
     rolling: z.array(z.string()),
+    month: z.boolean().optional(),
     columns: z.array(z.object({ name: z.string(), mean: z.number(), std: z.number() })),
   }),
   shape: z.object({

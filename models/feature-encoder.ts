@@ -15,6 +15,8 @@ export interface EncoderState {
   hubs: string[];
   lanes: string[];
   rolling: string[];
+  /** Whether the month enters (a six-month history cannot teach what an unseen month does); absent = true. */
+  month?: boolean;
   /** Per dense column: name, mean and standard deviation on the training data. */
   columns: { name: string; mean: number; std: number }[];
 }
@@ -33,18 +35,19 @@ export interface EncoderOptions {
   /** Hubs and lanes seen fewer times share the unknown index. */
   minCount: number;
   maxLanes: number;
+  month?: boolean;
 }
 
 const modes = ['road', 'rail', 'air', 'sea'] as const;
 
 export const laneKey = (from: string, to: string): string => `${from}->${to}`;
 
-function staticColumnNames(): string[] {
+function staticColumnNames(month: boolean): string[] {
   return [
     'log_planned_minutes',
     ...Array.from({ length: 24 }, (_, h) => `hour_${h}`),
     ...Array.from({ length: 7 }, (_, d) => `weekday_${d}`),
-    'month_sin', 'month_cos',
+    ...(month ? ['month_sin', 'month_cos'] : []),
     ...modes.map((m) => `mode_${m}`),
   ];
 }
@@ -52,7 +55,7 @@ function staticColumnNames(): string[] {
 const signedLog = (x: number): number => Math.sign(x) * Math.log1p(Math.abs(x));
 
 /** The raw (unstandardised) dense row of one example, written into `out` at `offset`. */
-function writeRawRow(e: LegExample, rolling: string[], out: Float32Array, offset: number): void {
+function writeRawRow(e: LegExample, rolling: string[], month: boolean, out: Float32Array, offset: number): void {
   let k = offset;
   out[k++] = Math.log1p(Math.max(0, (e.plannedArrival - e.plannedDeparture) / 60_000));
   const d = new Date(e.plannedDeparture);
@@ -60,9 +63,11 @@ function writeRawRow(e: LegExample, rolling: string[], out: Float32Array, offset
   for (let h = 0; h < 24; h++) out[k++] = h === hour ? 1 : 0;
   const wd = d.getUTCDay();
   for (let w = 0; w < 7; w++) out[k++] = w === wd ? 1 : 0;
-  const angle = (2 * Math.PI * d.getUTCMonth()) / 12;
-  out[k++] = Math.sin(angle);
-  out[k++] = Math.cos(angle);
+  if (month) {
+    const angle = (2 * Math.PI * d.getUTCMonth()) / 12;
+    out[k++] = Math.sin(angle);
+    out[k++] = Math.cos(angle);
+  }
   for (const m of modes) out[k++] = e.mode === m ? 1 : 0;
   for (const name of rolling) {
     const v = e.rolling[name];
@@ -74,8 +79,8 @@ function writeRawRow(e: LegExample, rolling: string[], out: Float32Array, offset
   }
 }
 
-export function columnNames(rolling: string[]): string[] {
-  return [...staticColumnNames(), ...rolling, ...rolling.map((r) => `${r}#missing`)];
+export function columnNames(rolling: string[], month = true): string[] {
+  return [...staticColumnNames(month), ...rolling, ...rolling.map((r) => `${r}#missing`)];
 }
 
 function vocabulary(counts: Map<string, number>, minCount: number, max: number): string[] {
@@ -86,7 +91,8 @@ function vocabulary(counts: Map<string, number>, minCount: number, max: number):
 export function fitEncoder(examples: Iterable<LegExample>, options: EncoderOptions): EncoderState {
   const hubCounts = new Map<string, number>();
   const laneCounts = new Map<string, number>();
-  const names = columnNames(options.rolling);
+  const month = options.month ?? true;
+  const names = columnNames(options.rolling, month);
   const width = names.length;
   const sum = new Float64Array(width);
   const sumSq = new Float64Array(width);
@@ -98,7 +104,7 @@ export function fitEncoder(examples: Iterable<LegExample>, options: EncoderOptio
     hubCounts.set(e.to, (hubCounts.get(e.to) ?? 0) + 1);
     const lane = laneKey(e.from, e.to);
     laneCounts.set(lane, (laneCounts.get(lane) ?? 0) + 1);
-    writeRawRow(e, options.rolling, row, 0);
+    writeRawRow(e, options.rolling, month, row, 0);
     for (let j = 0; j < width; j++) {
       const v = row[j] as number;
       sum[j] = (sum[j] as number) + v;
@@ -116,6 +122,7 @@ export function fitEncoder(examples: Iterable<LegExample>, options: EncoderOptio
     hubs: vocabulary(hubCounts, options.minCount, Number.POSITIVE_INFINITY),
     lanes: vocabulary(laneCounts, options.minCount, options.maxLanes),
     rolling: [...options.rolling],
+    month,
     columns,
   };
 }
@@ -144,7 +151,7 @@ export function encode(state: EncoderState, examples: readonly LegExample[], ind
     origin[i] = index.hub.get(e.from) ?? 0;
     destination[i] = index.hub.get(e.to) ?? 0;
     lane[i] = index.lane.get(laneKey(e.from, e.to)) ?? 0;
-    writeRawRow(e, state.rolling, dense, i * width);
+    writeRawRow(e, state.rolling, state.month ?? true, dense, i * width);
     for (let j = 0; j < width; j++) {
       const c = state.columns[j] as EncoderState['columns'][number];
       dense[i * width + j] = ((dense[i * width + j] as number) - c.mean) / c.std;

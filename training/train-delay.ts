@@ -28,12 +28,14 @@ export interface Hyperparameters {
   maxLanes: number;
   minCount: number;
   delayScaleMin: number;
+  /** Month as an input (see EncoderState.month). */
+  month: boolean;
   seed: number;
 }
 
 export const defaultHyperparameters: Hyperparameters = {
   epochs: 6, batchSize: 4096, learningRate: 0.003, quantileWeight: 0.5, patience: 2,
-  hubDim: 8, laneDim: 8, hidden: [64, 32], maxLanes: 1500, minCount: 20, delayScaleMin: 30, seed: 42,
+  hubDim: 8, laneDim: 8, hidden: [64, 32], maxLanes: 1500, minCount: 20, delayScaleMin: 30, month: true, seed: 42,
 };
 
 export interface TrainDelayOptions {
@@ -140,7 +142,7 @@ async function trainVariant(
   split: ReturnType<typeof temporalSplit>, rolling: string[], label: string,
 ): Promise<{ model: DelayModel; result: VariantResult }> {
   const { tf } = o.runtime;
-  const encoder: EncoderState = fitEncoder(examplesOf(ds, split.fit, rolling.length > 0), { rolling, minCount: hp.minCount, maxLanes: hp.maxLanes });
+  const encoder: EncoderState = fitEncoder(examplesOf(ds, split.fit, rolling.length > 0), { rolling, minCount: hp.minCount, maxLanes: hp.maxLanes, month: hp.month });
   const fitX = encodeRange(encoder, ds, split.fit);
   const validX = encodeRange(encoder, ds, split.valid);
   const shape: NetworkShape = { dense: encoder.columns.length, hubs: encoder.hubs.length, lanes: encoder.lanes.length, hubDim: hp.hubDim, laneDim: hp.laneDim, hidden: hp.hidden };
