@@ -47,6 +47,9 @@ const perReportRules = [batteryRule, metricRangeRule, droneRiskRule, geofenceRul
  */
 export class ScoringConsumer {
   private consumption?: Consumption;
+  // Batches are handled one after another, in the order they were read: a device's raise and
+  // clear in consecutive batches must not commit the other way round.
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ScoringConsumerOptions) {}
 
@@ -63,7 +66,13 @@ export class ScoringConsumer {
     await this.consumption?.stop();
   }
 
-  async handleBatch(batch: IncomingMessage[]): Promise<AppliedChanges> {
+  handleBatch(batch: IncomingMessage[]): Promise<AppliedChanges> {
+    const next = this.previous.catch(() => undefined).then(() => this.handleInOrder(batch));
+    this.previous = next;
+    return next;
+  }
+
+  private async handleInOrder(batch: IncomingMessage[]): Promise<AppliedChanges> {
     const started = process.hrtime.bigint();
     const o = this.options;
     const inputs = await this.decode(batch);
