@@ -58,7 +58,15 @@ async function driveIngest(db: Db, withFeatures: boolean, seconds: number, devic
       while (Date.now() < deadline) stored += (await consumer.handleBatch(nextBatch(2000))).stored;
     }),
   );
-  return { perSec: Math.round(stored / ((Date.now() - started) / 1000)), lastTs };
+  return { perSec: Math.round(stored / ((Date.now() - started) / 1000)), lastTs, hookShare: await hookShare(registry) };
+}
+
+/** The feature hook's share of the batches' time (both histograms' sums, over every consumer loop). */
+async function hookShare(registry: ReturnType<typeof createMetricsRegistry>): Promise<number | null> {
+  const sum = async (name: string) =>
+    (await registry.getSingleMetric(name)?.get())?.values.find((v) => (v as { metricName?: string }).metricName === `${name}_sum`)?.value ?? 0;
+  const batches = await sum('flowcast_consumer_batch_seconds');
+  return batches > 0 ? Math.round((await sum('flowcast_feature_update_seconds')) / batches * 100) / 100 : null;
 }
 
 function historicalRows(n: number, devices: number, fromMs: number, toMs: number): HistoricalRow[] {
@@ -135,6 +143,7 @@ export const benchmark: Benchmark = {
     return {
       updatesPerSec: updates.perSec,
       ingestOnlyPerSec: baseline.perSec,
+      featureHookShareOfBatchTime: updates.hookShare,
       historicalRowsPerSec: Math.round(historical / historicalSeconds),
       historicalObjectRowsPerSec: Math.round(historical / objectSeconds),
       onlineP50Ms: online.p50,

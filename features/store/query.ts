@@ -12,7 +12,7 @@ interface KnexClient {
 const names = new Map<string, string>();
 
 /**
- * Runs a hot read statement ($1… placeholders) as a named prepared statement on the pooled
+ * Runs a hot statement (reads, the tile upsert) ($1… placeholders) as a named prepared statement on the pooled
  * connection, rows as arrays: Postgres parses and plans it once per connection, and knex's
  * per-call binding rewrite is skipped. Inside a transaction, knex hands out its connection.
  */

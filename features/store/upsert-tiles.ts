@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TileRow } from '../tile-row';
+import { query } from './query';
 
 const chunkSize = 5000;
 
@@ -7,7 +8,7 @@ const chunkSize = 5000;
 // 0015): integers, so concurrent consumers can add to the same row in any order.
 const sql = `INSERT INTO feature_entity_tiles AS t (tenant, entity_type, entity_id, tile_ms, tile_start, v)
   SELECT tenant, entity_type, entity_id, tile_ms, tile_start, v::bigint[]
-  FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[], ?::text[])
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[])
        WITH ORDINALITY AS u(tenant, entity_type, entity_id, tile_ms, tile_start, v, ord)
   ORDER BY ord
   ON CONFLICT (tenant, entity_type, entity_id, tile_ms, tile_start) DO UPDATE SET v = feature_tile_merge(t.v, excluded.v)`;
@@ -15,7 +16,8 @@ const sql = `INSERT INTO feature_entity_tiles AS t (tenant, entity_type, entity_
 /**
  * Adds tile rows to feature_entity_tiles in one statement per 5,000 rows, in the callers' sorted
  * order (ordinality), so two transactions take their row locks in the same order. Arrays travel
- * as text literals (`{1,2,…}`): one text[] parameter, cast per row in the database.
+ * as text literals (`{1,2,…}`): one text[] parameter, cast per row in the database. A prepared
+ * statement on the transaction's connection (query.ts): no knex rewrite, no parse per batch.
  */
 export async function upsertTiles(db: Knex, rows: TileRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) await upsertChunk(db, rows.slice(i, i + chunkSize));
@@ -39,5 +41,5 @@ async function upsertChunk(db: Knex, rows: TileRow[]): Promise<void> {
     starts[i] = r.tileStart;
     values[i] = `{${r.v.join(',')}}`;
   }
-  await db.raw(sql, [tenants, entities, ids, widths, starts, values] as unknown as Knex.RawBinding[]);
+  await query(db, sql, [tenants, entities, ids, widths, starts, values]);
 }
