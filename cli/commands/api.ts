@@ -4,6 +4,7 @@ import { onShutdown } from '../../core/graceful-shutdown';
 import { createMetricsRegistry } from '../../core/metrics';
 import { WebhookQueue } from '../../pipelines/alerts/webhook-queue';
 import { createTransport } from '../../pipelines/create-transport';
+import { startDelayChampion } from '../../pipelines/scoring/start-delay-champion';
 import { AlertStreamHub } from '../../serving/alert-stream-hub';
 import { createApp } from '../../serving/app';
 import { listenHttp } from '../../serving/http-server';
@@ -20,13 +21,15 @@ export function registerApi(program: Command): void {
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const hub = new AlertStreamHub(redis.duplicate(), logger);
       const webhooks = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
-      const alerts = { redis, hub, webhooks, rateLimit: { limit: config.API_RATE_LIMIT, windowMs: config.API_RATE_WINDOW_MS } };
+      const champion = await startDelayChampion({ db, logger, settings: config, subscriber: redis.duplicate(), explainTop: 5 });
+      const alerts = { redis, hub, webhooks, scorer: champion.source, rateLimit: { limit: config.API_RATE_LIMIT, windowMs: config.API_RATE_WINDOW_MS } };
       const app = createApp({ config, db, transport, logger, metricsRegistry, alerts });
       const http = await listenHttp(app, config.HTTP_HOST, config.HTTP_PORT);
       logger.info({ url: http.url, transport: transport.name }, `API listening on ${http.url}`);
       // Requests in flight still publish and write dead letters, so transport and db close last.
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
         hub.close();
+        await champion.stop();
         await http.close();
         await webhooks.close();
         redis.disconnect();

@@ -11,7 +11,7 @@ import { WebhookQueue } from '../../pipelines/alerts/webhook-queue';
 import { startWebhookWorker } from '../../pipelines/alerts/webhook-worker';
 import { createTransport } from '../../pipelines/create-transport';
 import { ScoringConsumer } from '../../pipelines/scoring-consumer';
-import { noChampion } from '../../pipelines/scoring/delay-scorer';
+import { startDelayChampion } from '../../pipelines/scoring/start-delay-champion';
 import { createContext } from '../context';
 
 export function registerScore(program: Command): void {
@@ -27,12 +27,11 @@ export function registerScore(program: Command): void {
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const queue = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
       const afterCommit = createAlertFanout({ redis, logger, webhooks: queue });
-      // The registry's champion is wired in here once models/ offers a loader (issue 4).
-      logger.warn('no champion delay model is available to this build: predicted-delay alerts are off');
+      const champion = await startDelayChampion({ db, logger, settings: config, subscriber: redis.duplicate() });
       const consumer = new ScoringConsumer({
         db, transport, logger, metrics, afterCommit,
         rules: new RulesCache(db, logger, config.ALERT_RULES_CACHE_MS),
-        scorer: noChampion,
+        scorer: champion.source,
         group: config.TRANSPORT === 'pubsub' ? config.PUBSUB_SCORING_SUBSCRIPTION : config.SCORING_GROUP,
         maxBatch: config.SCORING_BATCH_SIZE,
         maxWaitMs: config.SCORING_BATCH_WAIT_MS,
@@ -50,6 +49,7 @@ export function registerScore(program: Command): void {
         await sweep.stop();
         await stale.stop();
         await consumer.stop();
+        await champion.stop();
         await worker?.close();
         await queue.close();
         await transport.close();
