@@ -20,7 +20,7 @@ export function registerWorker(program: Command): void {
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const workerName = `${hostname()}-${process.pid}`;
       const worker = startRetrainWorker({
-        db, logger, redis, workerName, connection: redis.duplicate(), store: createArtifactStore(config),
+        db, logger, redis, workerName, connection: redis, store: createArtifactStore(config),
         settings: retrainSettingsOf(config), train: trainInThread, lockMs: config.RETRAIN_LOCK_MS, stalledCheckMs: config.RETRAIN_STALLED_CHECK_MS,
       });
       const queue = new RetrainQueue({ connection: redis, attempts: config.RETRAIN_ATTEMPTS, backoffMs: config.RETRAIN_BACKOFF_MS });
