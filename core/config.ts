@@ -126,6 +126,7 @@ export const settings = {
   },
   API_RATE_WINDOW_MS: { schema: int(100), default: '60000', doc: 'Window of `API_RATE_LIMIT`.' },
   RETRAIN_TENANT: { schema: z.string().min(1), default: 'flights', doc: 'Tenant whose labelled legs retraining learns from (`flowcast retrain`, schedules, drift).' },
+  RETRAIN_QUEUE_PREFIX: { schema: z.string().min(1), default: 'bull', doc: 'Redis key prefix of the `retrain` and `retrain-triggers` BullMQ queues (separate deployments or tests sharing one Redis use different ones).' },
   RETRAIN_ATTEMPTS: { schema: int(1), default: '3', doc: 'Tries of one retrain job before it is recorded as failed.' },
   RETRAIN_BACKOFF_MS: { schema: int(1), default: '30000', doc: 'Delay before a failed retrain is tried again; doubled at each further try.' },
   RETRAIN_LOCK_MS: {

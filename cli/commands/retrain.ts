@@ -28,7 +28,7 @@ export function registerRetrain(program: Command): void {
       if (!trainable.has(model)) throw new ValidationError(`no trainer for model "${model}"`, [{ path: 'model', message: `one of: ${[...trainable].join(', ')}` }]);
       const ctx = createContext('retrain');
       const redis = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: null });
-      const queue = new RetrainQueue({ connection: redis, attempts: ctx.config.RETRAIN_ATTEMPTS, backoffMs: ctx.config.RETRAIN_BACKOFF_MS });
+      const queue = new RetrainQueue({ connection: redis, prefix: ctx.config.RETRAIN_QUEUE_PREFIX, attempts: ctx.config.RETRAIN_ATTEMPTS, backoffMs: ctx.config.RETRAIN_BACKOFF_MS });
       try {
         const { run, deduplicated } = await queue.request(ctx.db, {
           model, tenant: ctx.config.RETRAIN_TENANT, trigger: 'cli', reason: opts.reason ?? 'requested from the command line', parameters: parametersOf(opts),

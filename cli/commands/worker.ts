@@ -20,13 +20,13 @@ export function registerWorker(program: Command): void {
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const workerName = `${hostname()}-${process.pid}`;
       const worker = startRetrainWorker({
-        db, logger, redis, workerName, connection: redis, store: createArtifactStore(config),
+        db, logger, redis, workerName, connection: redis, prefix: config.RETRAIN_QUEUE_PREFIX, store: createArtifactStore(config),
         settings: retrainSettingsOf(config), train: trainInThread, lockMs: config.RETRAIN_LOCK_MS, stalledCheckMs: config.RETRAIN_STALLED_CHECK_MS,
       });
-      const queue = new RetrainQueue({ connection: redis, attempts: config.RETRAIN_ATTEMPTS, backoffMs: config.RETRAIN_BACKOFF_MS });
+      const queue = new RetrainQueue({ connection: redis, prefix: config.RETRAIN_QUEUE_PREFIX, attempts: config.RETRAIN_ATTEMPTS, backoffMs: config.RETRAIN_BACKOFF_MS });
       const triggers = opts.triggers
         ? new RetrainTriggers({
-          db, logger, connection: redis, retrain: queue, tenant: config.RETRAIN_TENANT, schedules: config.RETRAIN_SCHEDULES,
+          db, logger, connection: redis, prefix: config.RETRAIN_QUEUE_PREFIX, retrain: queue, tenant: config.RETRAIN_TENANT, schedules: config.RETRAIN_SCHEDULES,
           driftModels: ['delay'], driftEveryMs: config.DRIFT_CHECK_EVERY_MS, thresholds: driftThresholdsOf(config),
         })
         : undefined;
