@@ -12,6 +12,7 @@ import { createHttpMetrics } from './http-metrics';
 import { requestMetrics } from './request-metrics';
 import { featuresRouter } from './routes/features';
 import { healthRouter } from './routes/health';
+import { modelsRouter, type ModelsRouteDeps } from './routes/models';
 import { reportsRouter } from './routes/reports';
 
 export interface AppDeps {
@@ -23,6 +24,8 @@ export interface AppDeps {
   metricsRegistry: Registry;
   /** Alerts, shipments and predictions (issue 6); absent, those routes are not served. */
   alerts?: Omit<AlertsApiDeps, 'db' | 'logger' | 'auth'>;
+  /** Retrain, runs, versions, promote and rollback (issue 5); absent, those routes are not served. */
+  models?: Omit<ModelsRouteDeps, 'db' | 'logger' | 'auth'>;
 }
 
 /** The Express app of the API, not listening: `flowcast api` listens, tests may too. */
@@ -36,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(reportsRouter({ ...deps, auth, metrics }));
   app.use(featuresRouter({ db: deps.db, auth }));
   if (deps.alerts) app.use(createAlertsApi({ ...deps.alerts, db: deps.db, logger: deps.logger, auth }));
+  if (deps.models) app.use(modelsRouter({ ...deps.models, db: deps.db, logger: deps.logger, auth }));
   app.use((req) => {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);
   });

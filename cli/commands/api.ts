@@ -8,6 +8,7 @@ import { startDelayChampion } from '../../pipelines/scoring/start-delay-champion
 import { AlertStreamHub } from '../../serving/alert-stream-hub';
 import { createApp } from '../../serving/app';
 import { listenHttp } from '../../serving/http-server';
+import { RetrainQueue } from '../../training/retrain-queue';
 import { createContext } from '../context';
 
 export function registerApi(program: Command): void {
@@ -23,7 +24,8 @@ export function registerApi(program: Command): void {
       const webhooks = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
       const champion = await startDelayChampion({ db, logger, settings: config, subscriber: redis.duplicate(), explainTop: 5 });
       const alerts = { redis, hub, webhooks, scorer: champion.source, rateLimit: { limit: config.API_RATE_LIMIT, windowMs: config.API_RATE_WINDOW_MS } };
-      const app = createApp({ config, db, transport, logger, metricsRegistry, alerts });
+      const retrain = new RetrainQueue({ connection: redis, prefix: config.RETRAIN_QUEUE_PREFIX, attempts: config.RETRAIN_ATTEMPTS, backoffMs: config.RETRAIN_BACKOFF_MS });
+      const app = createApp({ config, db, transport, logger, metricsRegistry, alerts, models: { retrain, redis, tenant: config.RETRAIN_TENANT } });
       const http = await listenHttp(app, config.HTTP_HOST, config.HTTP_PORT);
       logger.info({ url: http.url, transport: transport.name }, `API listening on ${http.url}`);
       // Requests in flight still publish and write dead letters, so transport and db close last.
@@ -32,6 +34,7 @@ export function registerApi(program: Command): void {
         await champion.stop();
         await http.close();
         await webhooks.close();
+        await retrain.close();
         redis.disconnect();
         await transport.close();
         await db.destroy();
