@@ -21,6 +21,7 @@ export interface Benchmark {
 
 const benchmarks: Record<string, () => Benchmark> = {
   ingest: () => (require('./ingest') as { benchmark: Benchmark }).benchmark,
+  api: () => (require('./api') as { benchmark: Benchmark }).benchmark,
   scoring: () => (require('./scoring') as { benchmark: Benchmark }).benchmark,
   training: () => (require('./training') as { benchmark: Benchmark }).benchmark,
   features: () => (require('./features') as { benchmark: Benchmark }).benchmark,
