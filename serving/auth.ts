@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { grantsScope, parseApiKey, secretMatches, type ApiKeyScope } from '../core/api-key';
 import type { Db } from '../core/db';
 import { ForbiddenError, UnauthorizedError } from '../core/errors';
-import { findApiKey } from '../core/store/find-api-key';
+import { findApiKey, type StoredApiKey } from '../core/store/find-api-key';
 
 /** Who is calling: fixed by the API key, never by anything in the payload. */
 export interface Principal {
@@ -18,10 +18,21 @@ export interface Auth {
   requireScope(scope: ApiKeyScope): RequestHandler;
 }
 
-export function createAuth(db: Db): Auth {
+export interface AuthOptions {
+  /**
+   * How long a key looked up in Postgres is reused without asking again; default 5 s. A revoked
+   * key is refused at the latest this long after `keys revoke`. Unknown ids are never cached, so
+   * a key works the moment it is created.
+   */
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+export function createAuth(db: Db, options: AuthOptions = {}): Auth {
+  const lookup = cachedLookup(db, options.cacheTtlMs ?? 5_000, options.now ?? Date.now);
   return {
     requireScope: (scope) => async (req, res, next) => {
-      const principal = await authenticate(db, presentedKey(req));
+      const principal = await authenticate(lookup, presentedKey(req));
       if (!grantsScope(principal.scopes, scope)) {
         throw new ForbiddenError(
           `API key ${principal.keyId} lacks the "${scope}" scope needed for ${req.method} ${req.baseUrl}${req.path} (it has: ${principal.scopes.join(', ')})`,
@@ -48,10 +59,25 @@ function presentedKey(req: Request): string {
   throw new UnauthorizedError('missing API key: send it in the x-api-key header (or as Authorization: Bearer <key>)');
 }
 
-async function authenticate(db: Db, key: string): Promise<Principal> {
+type KeyLookup = (id: string) => Promise<StoredApiKey | undefined>;
+
+// Every request would otherwise cost a Postgres round trip before any work is done.
+function cachedLookup(db: Db, ttlMs: number, now: () => number): KeyLookup {
+  const cache = new Map<string, { key: StoredApiKey; until: number }>();
+  return async (id) => {
+    const hit = cache.get(id);
+    if (hit && hit.until > now()) return hit.key;
+    const key = await findApiKey(db, id);
+    if (key) cache.set(id, { key, until: now() + ttlMs });
+    else cache.delete(id);
+    return key;
+  };
+}
+
+async function authenticate(lookup: KeyLookup, key: string): Promise<Principal> {
   const parsed = parseApiKey(key);
   if (!parsed) throw new UnauthorizedError(`${unknownKey} (expected the form fc_<id>_<secret>)`);
-  const stored = await findApiKey(db, parsed.id);
+  const stored = await lookup(parsed.id);
   // The secret is checked before anything else is revealed about the key.
   if (!stored || !secretMatches(parsed.secret, stored.secretHash)) throw new UnauthorizedError(unknownKey);
   if (stored.revokedAt) throw new UnauthorizedError(`API key ${stored.id} was revoked on ${stored.revokedAt.toISOString()}`);
