@@ -27,19 +27,19 @@ export interface NetworkOutput {
   q90: tfTypes.Tensor1D;
 }
 
-/** Initial weights (He-normal for ReLU layers, zeros for biases), seeded. */
+/** Initial weights (He-normal for ReLU layers, zeros for biases), seeded. Unnamed: TF.js names must be unique per process, and a worker trains many times. */
 export function initParams(tf: Tf, shape: NetworkShape, seed: number): NetworkParams {
   const inputWidth = shape.dense + 2 * shape.hubDim + shape.laneDim;
   const he = (rows: number, cols: number, s: number) => tf.randomNormal([rows, cols], 0, Math.sqrt(2 / rows), 'float32', s);
   return {
-    hubEmbedding: tf.variable(tf.randomNormal([shape.hubs + 1, shape.hubDim], 0, 0.05, 'float32', seed), true, 'hubEmbedding'),
-    laneEmbedding: tf.variable(tf.randomNormal([shape.lanes + 1, shape.laneDim], 0, 0.05, 'float32', seed + 1), true, 'laneEmbedding'),
-    w1: tf.variable(he(inputWidth, shape.hidden[0], seed + 2), true, 'w1'),
-    b1: tf.variable(tf.zeros([shape.hidden[0]]), true, 'b1'),
-    w2: tf.variable(he(shape.hidden[0], shape.hidden[1], seed + 3), true, 'w2'),
-    b2: tf.variable(tf.zeros([shape.hidden[1]]), true, 'b2'),
-    wOut: tf.variable(tf.randomNormal([shape.hidden[1], 3], 0, 0.01, 'float32', seed + 4), true, 'wOut'),
-    bOut: tf.variable(tf.zeros([3]), true, 'bOut'),
+    hubEmbedding: tf.variable(tf.randomNormal([shape.hubs + 1, shape.hubDim], 0, 0.05, 'float32', seed)),
+    laneEmbedding: tf.variable(tf.randomNormal([shape.lanes + 1, shape.laneDim], 0, 0.05, 'float32', seed + 1)),
+    w1: tf.variable(he(inputWidth, shape.hidden[0], seed + 2)),
+    b1: tf.variable(tf.zeros([shape.hidden[0]])),
+    w2: tf.variable(he(shape.hidden[0], shape.hidden[1], seed + 3)),
+    b2: tf.variable(tf.zeros([shape.hidden[1]])),
+    wOut: tf.variable(tf.randomNormal([shape.hidden[1], 3], 0, 0.01, 'float32', seed + 4)),
+    bOut: tf.variable(tf.zeros([3])),
   };
 }
 
