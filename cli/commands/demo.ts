@@ -1,23 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { createApiKey } from '../../core/store/create-api-key';
-import { sampleReports } from '../../pipelines/sample-reports';
+import { championOf } from '../../models/registry/model-registry';
 import { createContext, type CliContext } from '../context';
-import { startChild, type Child } from '../start-child';
 
-interface DemoSummary {
-  reports: number;
-  deadLetters: number;
-  devices: number;
-  posted: number;
-  rejectedByApi: number;
+/** The last line of stdout with DEMO_SECONDS: what this run did (null where it is not known). */
+export interface DemoSummary {
+  reports: number | null;
+  deadLetters: number | null;
+  predictions: number | null;
+  alerts: number | null;
+  modelVersion: string | null;
+  auc: number | null;
 }
 
-/** Every hundredth report is broken on purpose, to show where bad input goes. */
-function breakSome(line: string, i: number): string {
-  return i % 100 === 99 ? line.replace(/"lat":[-\d.]+/, '"lat":91') : line;
+interface DemoOptions {
+  seconds?: string;
+  devices: string;
+  rate: string;
+  train: boolean;
+  trainSample: string;
+  epochs: string;
 }
 
-async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
+
+/** A `flowcast` command run as a child process; its logs go to our stderr, its stdout is kept. */
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  stdout: string;
+  exited: Promise<number | null>;
+}
+
+function flowcast(name: string, args: string[], env: NodeJS.ProcessEnv, forwardLogs = true): Proc {
+  const cli = require.main?.filename ?? process.argv[1]!;
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: Proc = { name, child, stdout: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  child.stdout!.on('data', (d: Buffer) => (proc.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    if (forwardLogs) process.stderr.write(d);
+  });
+  return proc;
+}
+
+/** Resolves true once `pattern` shows in the child's logs, false if it exits or the time runs out first. */
+function waitForLog(proc: Proc, pattern: RegExp, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let seen = '';
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    proc.child.stderr!.on('data', (d: Buffer) => {
+      seen = (seen + d.toString()).slice(-20_000);
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    void proc.exited.then(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
+
+async function stopProc(proc: Proc, graceMs = 15_000): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -25,76 +83,222 @@ async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`${url} did not become ready within ${timeoutMs} ms`);
 }
 
-async function summarise({ db }: CliContext, posted: number, rejectedByApi: number): Promise<DemoSummary> {
-  const count = async (table: string) => Number((await db(table).count<{ n: number }[]>('* as n'))[0]?.n ?? 0);
-  return { reports: await count('reports'), deadLetters: await count('dead_letters'), devices: await count('devices'), posted, rejectedByApi };
+/** Counts of what this run stored for the demo tenant since it started; null for a table that cannot be read. */
+async function summarise({ db }: CliContext, tenant: string, since: Date, model: { version: string | null; auc: number | null }): Promise<DemoSummary> {
+  const count = async (table: string, timeColumn: string): Promise<number | null> => {
+    try {
+      const row = await db(table).where({ tenant }).andWhere(timeColumn, '>=', since).count<{ n: string }[]>('* as n');
+      return Number(row[0]?.n ?? 0);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    reports: await count('reports', 'received_at'),
+    deadLetters: await count('dead_letters', 'received_at'),
+    predictions: await count('predictions', 'predicted_at'),
+    alerts: await count('alerts', 'opened_at'),
+    modelVersion: model.version,
+    auc: model.auc,
+  };
+}
+
+/** Posts one report that fails validation (latitude 91), to show where bad input goes. */
+async function postBrokenReport(base: string, key: string, n: number): Promise<void> {
+  const line = JSON.stringify({ id: `demo-broken-${Date.now()}-${n}`, deviceId: 'truck-demo', ts: new Date().toISOString(), location: { lat: 91, lon: 4.9 } });
+  await fetch(`${base}/v1/reports`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/x-ndjson' }, body: line });
+}
+
+function lastJsonLine(text: string): Record<string, unknown> | undefined {
+  const line = text.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run Flowcast end to end: ingest consumer and API, with simulated trackers posting reports')
-    .option('--seconds <n>', 'stop after N seconds (default: DEMO_SECONDS, or run until interrupted)')
-    .option('--devices <n>', 'simulated trackers', '1000')
-    .option('--rate <n>', 'reports per second posted to the API', '500')
-    .action(async (opts: { seconds?: string; devices: string; rate: string }) => {
+    .description('run Flowcast end to end: ingest, scoring, the retrain worker and the API, with the fleet simulator posting reports over HTTP')
+    .option('--seconds <n>', 'stop after N seconds and print a JSON summary as the last line (default: DEMO_SECONDS, or run until interrupted)')
+    .option('--devices <n>', 'simulated devices (trucks, containers, sorters, drones; flights on top)', '2000')
+    .option('--rate <n>', 'reports per second the simulator posts to the API', '200')
+    .option('--no-train', 'do not import a sample of the flights and train the delay model when no champion exists')
+    .option('--train-sample <n>', 'flights imported and trained on when no champion exists', '30000')
+    .option('--epochs <n>', 'most epochs of that training', '5')
+    .action(async (opts: DemoOptions) => {
       const ctx = createContext('demo');
-      const { config, logger, db } = ctx;
+      const { config, db } = ctx;
       const seconds = Number(opts.seconds ?? process.env.DEMO_SECONDS ?? 0);
-      const rate = Number(opts.rate);
-      const key = await createApiKey(db, { tenant: 'demo', scopes: ['ingest', 'read', 'predict', 'admin'], name: 'demo' });
-      const children: Child[] = [startChild('ingest', ['ingest'], logger), startChild('api', ['api'], logger)];
+      const deadline = seconds > 0 ? Date.now() + seconds * 1000 : Infinity;
+      const tenant = 'demo';
+      const since = new Date(Date.now() - 1000);
       const base = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
-      await waitUntilReady(`${base}/readyz`);
-      process.stdout.write(
-        [
-          '',
-          'Flowcast demo is running.',
-          `  API:        ${base}  (health ${base}/healthz, metrics ${base}/metrics)`,
-          `  API key:    ${key.key}   (tenant "demo", all scopes)`,
-          `  try:        curl -s -H 'x-api-key: ${key.key}' -H 'content-type: application/json' \\`,
-          `                -d '{"id":"r1","deviceId":"truck-1","ts":"${new Date().toISOString()}","location":{"lat":52.37,"lon":4.9}}' ${base}/v1/reports`,
-          seconds > 0 ? `  stopping by itself after ${seconds} s` : '  Ctrl-C to stop',
-          '',
-        ].join('\n'),
-      );
+      const known = new Set(program.commands.map((c) => c.name()));
+      // Every long-running child picks a free metrics port (they would all want METRICS_PORT otherwise).
+      const env: NodeJS.ProcessEnv = { ...process.env, METRICS_PORT: '0' };
+      const key = await createApiKey(db, { tenant, scopes: ['ingest', 'read', 'predict', 'admin'], name: 'demo' });
 
       let stopping = false;
       const stop = () => (stopping = true);
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const reports = sampleReports({ devices: Number(opts.devices), startMs: Date.now(), intervalSeconds: 60, seed: 2026 });
-      const started = Date.now();
-      let posted = 0;
-      let rejectedByApi = 0;
-      let lastLog = started;
-      while (!stopping && (seconds === 0 || Date.now() - started < seconds * 1000)) {
-        const tickStart = Date.now();
-        const lines = Array.from({ length: Math.max(1, Math.round(rate / 4)) }, () => breakSome(JSON.stringify(reports.next().value), posted++));
-        const res = await fetch(`${base}/v1/reports`, {
-          method: 'POST',
-          headers: { 'x-api-key': key.key, 'content-type': 'application/x-ndjson' },
-          body: lines.join('\n'),
-        });
-        const body = (await res.json()) as { rejected?: unknown[] };
-        rejectedByApi += body.rejected?.length ?? 0;
-        if (Date.now() - lastLog >= 5000) {
-          lastLog = Date.now();
-          const s = await summarise(ctx, posted, rejectedByApi);
-          process.stderr.write(`demo: ${Math.round((lastLog - started) / 1000)} s — posted ${s.posted}, stored ${s.reports}, dead letters ${s.deadLetters}\n`);
-        }
-        await new Promise((r) => setTimeout(r, Math.max(0, 250 - (Date.now() - tickStart))));
+      const running: Proc[] = [];
+
+      // The delay model: the registered champion if there is one, else (optionally) a small import and training in the background.
+      const model: { version: string | null; auc: number | null } = { version: null, auc: null };
+      const champion = await championOf(db, 'delay').catch(() => undefined);
+      let training: Promise<void> = Promise.resolve();
+      const useChampion = (v: { version: number; metrics: Record<string, unknown> }) => {
+        model.version = `delay v${v.version}`;
+        model.auc = typeof v.metrics.auc === 'number' ? v.metrics.auc : null;
+      };
+      if (champion) {
+        useChampion(champion);
+        say(`delay model: champion ${model.version} (test AUC ${model.auc?.toFixed(3) ?? 'unknown'}) — the scoring consumer and the API load it`);
+      } else if (!opts.train) {
+        say('delay model: no champion registered and --no-train given — skipped; alerts come from the rules only, predictions stay empty');
+      } else if (!known.has('import') || !known.has('train') || !known.has('models')) {
+        say('delay model: no champion registered and no import/train commands in this build — skipped');
       }
-      // Let the consumer commit what was accepted before counting.
-      await new Promise((r) => setTimeout(r, 1000));
-      for (const child of children) await child.stop();
-      const summary = await summarise(ctx, posted, rejectedByApi);
-      await db.destroy();
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+
+      const startRole = async (name: string, args: string[], ready: RegExp, required: boolean): Promise<Proc | undefined> => {
+        if (!known.has(args[0]!)) {
+          say(`${name}: \`flowcast ${args[0]}\` is not in this build — skipped`);
+          return undefined;
+        }
+        const proc = flowcast(name, args, env);
+        running.push(proc);
+        if (await waitForLog(proc, ready, 60_000)) {
+          void proc.exited.then((code) => {
+            if (!stopping) say(`${name} exited (code ${code}) — the demo keeps running without it`);
+          });
+          return proc;
+        }
+        const message = `${name} did not start (${proc.child.exitCode === null ? 'no ready line within 60 s' : `exit code ${proc.child.exitCode}`})`;
+        await stopProc(proc, 2000);
+        if (required) throw new Error(message);
+        say(`${message} — skipped`);
+        return undefined;
+      };
+
+      let summary: DemoSummary | undefined;
+      try {
+        await startRole('ingest', ['ingest'], /ingest consumer started/, true);
+        await startRole('scoring', ['score'], /scoring consumer started/, false);
+        // The worker trains retrain jobs; its schedules and drift checks stay off in the demo to leave the 2 cores to the pipeline.
+        await startRole('worker', ['worker', '--no-triggers'], /retrain worker started/, false);
+        await startRole('api', ['api'], /API listening/, true);
+        await waitUntilReady(`${base}/readyz`);
+
+        if (!champion && opts.train && known.has('import') && known.has('train') && known.has('models')) {
+          training = trainInBackground(env, Number(opts.trainSample), Number(opts.epochs), running, () => stopping).then((v) => {
+            if (v) {
+              useChampion(v);
+              say(`delay model: trained and promoted ${model.version} (test AUC ${model.auc?.toFixed(3) ?? 'unknown'}) — scoring picks it up`);
+            }
+          });
+        }
+
+        process.stdout.write(
+          [
+            '',
+            'Flowcast demo is running.',
+            `  API:        ${base}  (docs ${base}/docs, health ${base}/healthz, metrics ${base}/metrics)`,
+            `  API key:    ${key.key}   (tenant "${tenant}", all scopes)`,
+            `  alerts:     curl -N -H 'x-api-key: ${key.key}' ${base}/v1/alerts/stream`,
+            `  list:       curl -s -H 'x-api-key: ${key.key}' '${base}/v1/alerts?state=open'`,
+            `  post:       curl -s -H 'x-api-key: ${key.key}' -H 'content-type: application/json' \\`,
+            `                -d '{"id":"r1","deviceId":"truck-1","ts":"${new Date().toISOString()}","location":{"lat":52.37,"lon":4.9}}' ${base}/v1/reports`,
+            `  load:       flowcast simulate --via http, ${opts.devices} devices, ${opts.rate} reports/s`,
+            seconds > 0 ? `  stopping by itself after ${seconds} s` : '  Ctrl-C to stop',
+            '',
+          ].join('\n'),
+        );
+
+        // The simulator in a process of its own, posting over HTTP with the demo key; a run of an hour at most, started again with the next seed.
+        const truthDir = mkdtempSync(path.join(os.tmpdir(), 'flowcast-demo-'));
+        let sim: Proc | undefined;
+        let seed = 1;
+        let simFailures = 0;
+        let lastStatus = Date.now();
+        let broken = 0;
+        while (!stopping && Date.now() < deadline) {
+          if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) {
+            if (sim && sim.child.exitCode !== 0) simFailures++;
+            if (simFailures >= 3) {
+              say('the simulator failed three times — no more load; the services keep running');
+            } else {
+              const runSeconds = Number.isFinite(deadline) ? Math.max(1, Math.ceil((deadline - Date.now()) / 1000)) : 3600;
+              sim = flowcast('simulate', [
+                'simulate', '--via', 'http', '--api-url', base, '--api-key', key.key, '--devices', opts.devices, '--rate', opts.rate,
+                '--seconds', String(runSeconds), '--seed', String(seed++), '--fault-rate', '0.05', '--batch', '200',
+                '--truth', path.join(truthDir, `truth-${seed - 1}.json`),
+              ], env, false);
+              running.push(sim);
+            }
+          }
+          if (Date.now() - lastStatus >= 5000) {
+            lastStatus = Date.now();
+            await postBrokenReport(base, key.key, broken++).catch(() => undefined);
+            const s = await summarise(ctx, tenant, since, model);
+            say(`reports ${s.reports}, dead letters ${s.deadLetters}, predictions ${s.predictions}, alerts ${s.alerts}, model ${s.modelVersion ?? 'none yet'}`);
+          }
+          await sleep(250);
+        }
+        if (sim) {
+          await stopProc(sim);
+          const simSummary = lastJsonLine(sim.stdout);
+          if (simSummary) say(`simulator: ${simSummary.reports as number} reports sent, ${simSummary.rejected as number} rejected by the API`);
+        }
+        if (stopping) say('interrupted — stopping');
+        // Training that has not finished is stopped: the summary says no model rather than waiting.
+        await Promise.race([training, sleep(500)]);
+        // Let the consumers catch up with what was accepted before counting.
+        await sleep(2000);
+      } finally {
+        stopping = true;
+        for (const proc of running.reverse()) await stopProc(proc).catch(() => undefined);
+        summary = await summarise(ctx, tenant, since, model).catch(() => undefined);
+        await db.destroy();
+      }
+      process.stdout.write(`${JSON.stringify(summary ?? { reports: null, deadLetters: null, predictions: null, alerts: null, modelVersion: model.version, auc: model.auc })}\n`);
     });
+}
+
+/**
+ * The fast path to a delay model on this machine: the first N of the real 2001 flights imported
+ * (resumable, so a second demo reuses them), trained on for a few epochs, promoted. Returns the
+ * promoted version, or undefined (with a printed reason) when any step fails or the demo stops first.
+ */
+async function trainInBackground(env: NodeJS.ProcessEnv, sample: number, epochs: number, running: Proc[], stopped: () => boolean) {
+  const step = async (name: string, args: string[]): Promise<string | undefined> => {
+    if (stopped()) return undefined;
+    const proc = flowcast(name, args, { ...env, LOG_LEVEL: 'warn' }, false);
+    running.push(proc);
+    const code = await proc.exited;
+    if (code !== 0) {
+      if (!stopped()) say(`delay model: \`flowcast ${args.join(' ')}\` failed (exit ${code}) — skipped; alerts come from the rules only`);
+      return undefined;
+    }
+    return proc.stdout;
+  };
+  const started = Date.now();
+  say(`delay model: no champion registered — importing ${sample} real flights and training (${epochs} epochs) in the background`);
+  if ((await step('import', ['import', 'flights', '--limit', String(sample)])) === undefined) return undefined;
+  const trained = await step('train', ['train', 'delay', '--sample', String(sample), '--epochs', String(epochs), '--no-ablation', '--json']);
+  const registered = trained === undefined ? undefined : (lastJsonLine(trained) as { version?: { version: number; metrics: Record<string, unknown> } } | undefined);
+  if (!registered?.version) return undefined;
+  const v = registered.version;
+  if ((await step('promote', ['models', 'promote', 'delay', String(v.version), '--reason', 'demo: first model on a sample of the flights'])) === undefined) return undefined;
+  say(`delay model: import + training + promotion took ${Math.round((Date.now() - started) / 1000)} s`);
+  return v;
 }
