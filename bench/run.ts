@@ -25,6 +25,7 @@ const benchmarks: Record<string, () => Benchmark> = {
   scoring: () => (require('./scoring') as { benchmark: Benchmark }).benchmark,
   training: () => (require('./training') as { benchmark: Benchmark }).benchmark,
   features: () => (require('./features') as { benchmark: Benchmark }).benchmark,
+  e2e: () => (require('./e2e') as { benchmark: Benchmark }).benchmark,
 };
 
 /** Registers a benchmark module by name; each bench file adds itself in the table above. */

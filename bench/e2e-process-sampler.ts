@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+
+const ticksPerSecond = 100; // USER_HZ on Linux
+
+interface Sample {
+  ticks: number;
+  rssMb: number;
+}
+
+/** utime + stime (clock ticks) and resident memory of one process, from /proc; undefined once it is gone. */
+function read(pid: number): Sample | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const rssPages = Number(fields[21]);
+    return { ticks, rssMb: (rssPages * 4096) / 2 ** 20 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU (percent of one core, averaged over the sampling) and peak resident memory of named groups
+ * of processes, sampled from /proc every 500 ms until stop().
+ */
+export class ProcessSampler {
+  private readonly groups = new Map<string, { pids: number[]; first: Map<number, number>; last: Map<number, number>; peakRssMb: number; startedAt: number }>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(groups: Record<string, number>) {
+    for (const [name, pid] of Object.entries(groups)) this.add(name, [pid]);
+    this.timer = setInterval(() => this.sample(), 500);
+  }
+
+  add(name: string, pids: number[]): void {
+    const g = { pids, first: new Map<number, number>(), last: new Map<number, number>(), peakRssMb: 0, startedAt: Date.now() };
+    this.groups.set(name, g);
+    this.sampleGroup(g);
+  }
+
+  /** Starts every group's measurement again from now. */
+  restart(): void {
+    for (const [name, g] of this.groups) this.add(name, g.pids);
+  }
+
+  stop(): { cpuPct: Record<string, number>; peakRssMb: Record<string, number> } {
+    clearInterval(this.timer);
+    this.sample();
+    const cpuPct: Record<string, number> = {};
+    const peakRssMb: Record<string, number> = {};
+    for (const [name, g] of this.groups) {
+      let ticks = 0;
+      for (const [pid, first] of g.first) ticks += (g.last.get(pid) ?? first) - first;
+      const seconds = (Date.now() - g.startedAt) / 1000;
+      cpuPct[name] = seconds > 0 ? Math.round((ticks / ticksPerSecond / seconds) * 1000) / 10 : 0;
+      peakRssMb[name] = Math.round(g.peakRssMb);
+    }
+    return { cpuPct, peakRssMb };
+  }
+
+  private sample(): void {
+    for (const g of this.groups.values()) this.sampleGroup(g);
+  }
+
+  private sampleGroup(g: { pids: number[]; first: Map<number, number>; last: Map<number, number>; peakRssMb: number }): void {
+    let rss = 0;
+    for (const pid of g.pids) {
+      const s = read(pid);
+      if (!s) continue;
+      if (!g.first.has(pid)) g.first.set(pid, s.ticks);
+      g.last.set(pid, s.ticks);
+      rss += s.rssMb;
+    }
+    g.peakRssMb = Math.max(g.peakRssMb, rss);
+  }
+}
