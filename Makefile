@@ -20,15 +20,17 @@ typecheck: install
 lint: install
 	@npx eslint --max-warnings=0 .
 
+# --forceExit: a client library (BullMQ/ioredis or the Pub/Sub client) can keep a timer alive after
+# its test closed it; a hung runner must never hold CI.
 test: build typecheck lint
 	@npx jest --selectProjects unit
-	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand
+	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand --forceExit
 
 test-unit: build
 	@npx jest --selectProjects unit
 
 test-integration: build
-	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand
+	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand --forceExit
 
 demo: build
 	@$(WITH_SERVERS) node dist/cli/flowcast.js demo
