@@ -1,4 +1,5 @@
 import type { StoredReport } from '../../core/store/insert-reports';
+import { createCatalog } from '../../features/catalog';
 import { defaultCatalog } from '../../features/definitions';
 import type { EntityRef } from '../../features/entity';
 import { extractObservations } from '../../features/extract-observations';
@@ -89,6 +90,39 @@ describe('rolling features: online, historical and brute force agree', () => {
     }
     // The comparison is about real values, not a sea of empty windows.
     expect(nonEmpty).toBeGreaterThan(times.length * 10);
+  });
+
+  it('with a catalog where one series feeds both last-value and windowed features', async () => {
+    // Online reads scan such a series over its longest window instead of fetching only its newest tile.
+    const series = (name: string) => defaultCatalog.series.get(name)!;
+    const delay = defaultCatalog.features.find((f) => f.name === 'hub.arrival_delay_mean_3h')!.series;
+    const speed = defaultCatalog.features.find((f) => f.name === 'device.speed_mean_15m')!.series;
+    const catalog = createCatalog([series(delay), series(speed)], [
+      { name: 'hub.arrival_delay_last_3h', entity: 'hub', aggregation: 'last', series: delay, windowMs: 3 * hour, description: 'x' },
+      { name: 'hub.arrival_delay_mean_3h', entity: 'hub', aggregation: 'mean', series: delay, windowMs: 3 * hour, description: 'x' },
+      { name: 'device.speed_last_1h', entity: 'device', aggregation: 'last', series: speed, windowMs: hour, description: 'x' },
+      { name: 'device.seconds_since_speed_1h', entity: 'device', aggregation: 'seconds_since_last', series: speed, windowMs: hour, description: 'x' },
+      { name: 'device.speed_max_15m', entity: 'device', aggregation: 'max', series: speed, windowMs: 15 * 60_000, description: 'x' },
+    ]);
+    const stream = featureStream(13, 800, 4 * hour, lateness * 0.9);
+    await upsertShipmentLegs(t.db, tenant, stream.legs);
+    const ingest = featureIngest(t.db, { tenant, allowedLatenessMs: lateness });
+    for (const batch of randomBatches(stream.reports, 60, seededRandom(8))) await ingest.deliver(batch);
+    const observations = observationsOf(stream);
+    const entities = stream.entities.filter((e) => e.type === 'hub' || e.type === 'device');
+    const times = readTimes(stream, seededRandom(9), 25);
+    const historical = await getHistoricalFeatures(t.db, { tenant, catalog, rows: times.flatMap((at) => entities.map((entity) => ({ entity, at }))) });
+    let nonEmpty = 0;
+    for (const [i, at] of times.entries()) {
+      const online = await getOnlineFeatures(t.db, { tenant, entities, at, catalog });
+      online.forEach((vector, j) => {
+        const entity = entities[j] as EntityRef;
+        const h = historical[i * entities.length + j];
+        expectAgree(`${entity.type}/${entity.id}@${at}`, vector.values, h?.values ?? {}, bruteForceFeatures(catalog, observations, tenant, entity, at));
+        nonEmpty += Object.values(vector.values).filter((v) => v !== null && v !== 0).length;
+      });
+    }
+    expect(nonEmpty).toBeGreaterThan(times.length * 5);
   });
 
   it('an event at t + 1 ms never changes any value at t (no leakage)', async () => {
