@@ -34,8 +34,19 @@ export class ProcessSampler {
   }
 
   add(name: string, pids: number[]): void {
+    const known = this.groups.get(name);
     const g = { pids, first: new Map<number, number>(), last: new Map<number, number>(), peakRssMb: 0, startedAt: Date.now() };
+    // On a restart, a process seen before is measured from now like the others.
+    if (known) for (const pid of known.pids) if (!g.pids.includes(pid)) g.pids.push(pid);
     this.groups.set(name, g);
+    this.sampleGroup(g);
+  }
+
+  /** Adds processes to a group as they appear (e.g. database connections opened lazily); measured from when first seen. */
+  extend(name: string, pids: number[]): void {
+    const g = this.groups.get(name);
+    if (!g) return this.add(name, pids);
+    for (const pid of pids) if (!g.pids.includes(pid)) g.pids.push(pid);
     this.sampleGroup(g);
   }
 

@@ -69,8 +69,9 @@ export const benchmark: Benchmark = {
 
       const truthFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'flowcast-e2e-')), 'truth.json');
       const sampler = new ProcessSampler({ ingest: ingest.pid!, scoring: scorer.pid!, api: api.pid! });
-      const pgPids = await postgresBackends(db, dbName);
-      sampler.add('postgres', pgPids);
+      sampler.add('postgres', await postgresBackends(db, dbName));
+      // Connection pools open lazily: look for new backends every second.
+      const pgWatch = setInterval(() => void postgresBackends(db, dbName, 0).then((pids) => sampler.extend('postgres', pids), () => undefined), 1000);
       const loadBefore = os.loadavg();
       const cli = path.join(__dirname, '..', 'cli', 'flowcast.js');
       const started = Date.now();
@@ -98,6 +99,7 @@ export const benchmark: Benchmark = {
       // Reports are all in the stream once the API has answered; the consumers may still be behind.
       const drained = await waitDrained(redis, streamKey, ['ingest', 'scoring'], 120_000);
       const drainedAt = drained ?? Date.now();
+      clearInterval(pgWatch);
       const usage = sampler.stop();
       await new Promise((r) => setTimeout(r, 1500));
       stream.close();
@@ -149,9 +151,9 @@ export const benchmark: Benchmark = {
 const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /** PIDs of the PostgreSQL backends connected to the bench database (its share of the server's CPU). */
-async function postgresBackends(db: ReturnType<typeof createDb>, dbName: string): Promise<number[]> {
+async function postgresBackends(db: ReturnType<typeof createDb>, dbName: string, settleMs = 500): Promise<number[]> {
   // The consumers open their pools lazily: give them a moment to connect first.
-  await new Promise((r) => setTimeout(r, 500));
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   const rows = (await db.raw('SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()', [dbName])) as { rows: { pid: number }[] };
   return rows.rows.map((r) => r.pid);
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createApiKey } from '../../core/store/create-api-key';
+import { upsertShipmentLegs } from '../../features/store/upsert-shipment-legs';
+import type { ShipmentLeg } from '../../features/shipment-leg';
 import { championOf } from '../../models/registry/model-registry';
 import { createContext, type CliContext } from '../context';
 
@@ -106,6 +108,27 @@ async function summarise({ db }: CliContext, tenant: string, since: Date, model:
     modelVersion: model.version,
     auc: model.auc,
   };
+}
+
+/**
+ * Books the simulated trucks' shipments as a transport management system would: each leg from
+ * the plan a `departed` report carries in its detail, so the scorer knows the leg and predicts
+ * its delay from the next position report on. Returns how many legs were booked.
+ */
+async function bookDepartedLegs({ db }: CliContext, tenant: string, since: Date): Promise<number> {
+  const rows = (await db('reports').where({ tenant, event_code: 'departed' }).andWhere('received_at', '>=', since).whereNotNull('shipment_id')
+    .select('shipment_id', 'body')) as { shipment_id: string; body: { event?: { detail?: string } } }[];
+  const legs: ShipmentLeg[] = [];
+  for (const r of rows) {
+    try {
+      const plan = JSON.parse(r.body.event?.detail ?? '') as { mode: ShipmentLeg['mode']; from: string; to: string; plannedDeparture: string; plannedArrival: string };
+      legs.push({ shipmentId: r.shipment_id, seq: 0, mode: plan.mode, from: plan.from, to: plan.to, plannedDeparture: Date.parse(plan.plannedDeparture), plannedArrival: Date.parse(plan.plannedArrival) });
+    } catch {
+      // a departed event without a plan: nothing to book
+    }
+  }
+  await upsertShipmentLegs(db, tenant, legs);
+  return legs.length;
 }
 
 /** Posts one report that fails validation (latitude 91), to show where bad input goes. */
@@ -231,6 +254,8 @@ export function registerDemo(program: Command): void {
         let simFailures = 0;
         let lastStatus = Date.now();
         let broken = 0;
+        let booked = 0;
+        let bookedSince = since;
         while (!stopping && Date.now() < deadline) {
           if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) {
             if (sim && sim.child.exitCode !== 0) simFailures++;
@@ -249,8 +274,11 @@ export function registerDemo(program: Command): void {
           if (Date.now() - lastStatus >= 5000) {
             lastStatus = Date.now();
             await postBrokenReport(base, key.key, broken++).catch(() => undefined);
+            const bookedNow = await bookDepartedLegs(ctx, tenant, bookedSince).catch(() => 0);
+            bookedSince = new Date(lastStatus - 1000);
+            booked += bookedNow;
             const s = await summarise(ctx, tenant, since, model);
-            say(`reports ${s.reports}, dead letters ${s.deadLetters}, predictions ${s.predictions}, alerts ${s.alerts}, model ${s.modelVersion ?? 'none yet'}`);
+            say(`reports ${s.reports}, dead letters ${s.deadLetters}, shipment legs booked ${booked}, predictions ${s.predictions}, alerts ${s.alerts}, model ${s.modelVersion ?? 'none yet'}`);
           }
           await sleep(250);
         }
@@ -269,6 +297,11 @@ export function registerDemo(program: Command): void {
         for (const proc of running.reverse()) await stopProc(proc).catch(() => undefined);
         summary = await summarise(ctx, tenant, since, model).catch(() => undefined);
         await db.destroy();
+        if (summary?.predictions === 0) {
+          say(model.version
+            ? 'predictions 0: the scorer predicts for booked legs still under way; in a short run few simulated trucks depart (their departures book the legs) — run longer to see them'
+            : 'predictions 0: no delay model was available in this run');
+        }
       }
       process.stdout.write(`${JSON.stringify(summary ?? { reports: null, deadLetters: null, predictions: null, alerts: null, modelVersion: model.version, auc: model.auc })}\n`);
     });
