@@ -34,7 +34,7 @@ export interface Hyperparameters {
 }
 
 export const defaultHyperparameters: Hyperparameters = {
-  epochs: 6, batchSize: 4096, learningRate: 0.003, quantileWeight: 0.5, patience: 2,
+  epochs: 10, batchSize: 4096, learningRate: 0.003, quantileWeight: 0.5, patience: 2,
   hubDim: 8, laneDim: 8, hidden: [64, 32], maxLanes: 1500, minCount: 20, delayScaleMin: 30, month: true, seed: 42,
 };
 
