@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChampionHolder } from './champion-holder';
@@ -30,6 +31,11 @@ export class ChampionWatcher {
       if (!notice) return;
       for (const h of this.o.holders) if (h.model === notice.model) void h.refresh();
     });
+    this.o.subscriber.on('error', (err: Error) => this.o.logger.warn({ err }, 'champion notice connection error (polling still runs)'));
+    // A SUBSCRIBE written before the connection's ready check breaks that check (ioredis then
+    // reconnects without the subscription): subscribe only once ready, and again after every reconnect.
+    this.o.subscriber.on('ready', () => void this.o.subscriber.subscribe(championChannel).catch(() => undefined));
+    if (this.o.subscriber.status !== 'ready') await once(this.o.subscriber, 'ready');
     await this.o.subscriber.subscribe(championChannel);
     await this.refreshAll();
     this.timer = setInterval(() => void this.refreshAll(), this.o.pollMs);
