@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Knex } from 'knex';
-import { createTrainingRun, deleteTrainingRun, findTrainingRun, type RetrainParameters, type RunTrigger, type TrainingRun } from './store/training-runs';
+import { createTrainingRun, deleteTrainingRun, findTrainingRun, recordRunFailure, type RetrainParameters, type RunTrigger, type TrainingRun } from './store/training-runs';
 
 export const retrainQueueName = 'retrain';
 
@@ -57,7 +57,13 @@ export class RetrainQueue {
     const existing = await this.runUnderWay(db, jobId);
     if (existing) return { run: existing, deduplicated: true };
     const run = await createTrainingRun(db, { model: r.model, tenant: r.tenant, trigger: r.trigger, reason: r.reason, parameters: r.parameters ?? {} });
-    await this.queue.add('train', { runId: run.id, model: r.model }, { jobId });
+    try {
+      await this.queue.add('train', { runId: run.id, model: r.model }, { jobId });
+    } catch (err) {
+      // Never leave a run that no job will ever pick up looking queued.
+      await recordRunFailure(db, run.id, `could not be enqueued: ${(err as Error).message}`, true);
+      throw err;
+    }
     // Two requests may have raced past the check: BullMQ kept one job, the other row goes.
     const job = await this.queue.getJob(jobId);
     if (job && job.data.runId !== run.id) {
