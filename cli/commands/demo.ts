@@ -167,7 +167,8 @@ export function registerDemo(program: Command): void {
       const base = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
       const known = new Set(program.commands.map((c) => c.name()));
       // Every long-running child picks a free metrics port (they would all want METRICS_PORT otherwise).
-      const env: NodeJS.ProcessEnv = { ...process.env, METRICS_PORT: '0' };
+      // The demo knows a role is up from its info-level "started" line, so children log at info at least.
+      const env: NodeJS.ProcessEnv = { ...process.env, METRICS_PORT: '0', LOG_LEVEL: ['debug', 'trace'].includes(config.LOG_LEVEL) ? config.LOG_LEVEL : 'info' };
       const key = await createApiKey(db, { tenant, scopes: ['ingest', 'read', 'predict', 'admin'], name: 'demo' });
 
       let stopping = false;
