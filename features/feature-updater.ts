@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { StoredReport } from '../core/store/insert-reports';
+import type { StoredReport, StoredReportsHook } from '../core/store/insert-reports';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import { extractObservations } from './extract-observations';
@@ -16,8 +16,7 @@ import { findShipmentLegs, shipmentKey } from './store/find-shipment-legs';
 import { readWatermarks } from './store/read-watermarks';
 import { upsertTiles } from './store/upsert-tiles';
 
-/** The ingest consumer's hook shape (pipelines/ingest-consumer.ts): called in the batch's transaction with only the new reports. */
-export type StoredReportsHook = (trx: Knex.Transaction, stored: StoredReport[]) => Promise<void>;
+export type { StoredReportsHook };
 
 export interface FeatureUpdaterOptions {
   allowedLatenessMs: number;

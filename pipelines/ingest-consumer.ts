@@ -4,15 +4,11 @@ import { decodeReport } from '../core/decode-report';
 import type { ConsumerMetrics } from '../core/metrics';
 import { dayOf, ensureReportPartitions } from '../core/store/ensure-report-partitions';
 import { insertDeadLetters, type DeadLetter } from '../core/store/insert-dead-letters';
-import { insertReports, type InsertedKey, type StoredReport } from '../core/store/insert-reports';
+import { insertReports, type InsertedKey, type StoredReport, type StoredReportsHook } from '../core/store/insert-reports';
 import { upsertDevices } from '../core/store/upsert-devices';
 import type { Consumption, IncomingMessage, Transport } from './transport';
 
-/**
- * Called inside the batch's transaction with only the reports that were new, so whatever it
- * derives (rolling features) commits atomically with them and counts each report once.
- */
-export type StoredReportsHook = (trx: Knex.Transaction, stored: StoredReport[]) => Promise<void>;
+export type { StoredReportsHook };
 
 export interface IngestConsumerOptions {
   db: Knex;

@@ -8,6 +8,12 @@ export interface StoredReport {
   json?: string;
 }
 
+/**
+ * Called inside an ingest batch's transaction with only the reports that were new, so whatever
+ * it derives (rolling features) commits atomically with them and counts each report once.
+ */
+export type StoredReportsHook = (trx: Knex.Transaction, stored: StoredReport[]) => Promise<void>;
+
 export interface InsertedKey {
   tenant: string;
   device_id: string;
