@@ -1,4 +1,3 @@
-import knex from 'knex';
 import type { Report } from '../core/report';
 import { createDb, type Db } from '../core/db';
 import { createLogger } from '../core/logger';
@@ -8,20 +7,15 @@ import { createFeatureUpdater, getHistoricalFeatureColumns, getHistoricalFeature
 import { IngestConsumer } from '../pipelines/ingest-consumer';
 import { sampleReports, seededRandom } from '../pipelines/sample-reports';
 import type { IncomingMessage, Transport } from '../pipelines/transport';
+import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
 import type { Benchmark, BenchmarkOptions } from './run';
 
 const hubs = ['ATL', 'ORD', 'DFW', 'DEN', 'LAX', 'JFK', 'SEA', 'MIA', 'PHX', 'BOS'];
 const idle: Transport = { name: 'redis', publish: async () => undefined, consume: () => { throw new Error('unused'); }, close: async () => undefined };
 
-async function freshDatabase(adminUrl: string, name: string): Promise<Db> {
-  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
-  await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-  await admin.raw('CREATE DATABASE ??', [name]);
-  await admin.destroy();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = createDb({ url: url.toString(), poolMax: 6 });
+async function freshMigratedDatabase(adminUrl: string, name: string): Promise<Db> {
+  const db = createDb({ url: await freshDatabase(adminUrl, name), poolMax: 6 });
   await migrateToLatest(db);
   return db;
 }
@@ -113,11 +107,11 @@ export const benchmark: Benchmark = {
     if (!adminUrl) throw new Error('DATABASE_URL must be set: run it as `npm run bench -- features` or `make bench`');
     const startMs = Date.now() - 3 * 86_400_000;
 
-    const baseDb = await freshDatabase(adminUrl, 'flowcast_bench_features_base');
+    const baseDb = await freshMigratedDatabase(adminUrl, 'flowcast_bench_features_base');
     const baseline = await driveIngest(baseDb, false, Math.max(5, seconds / 2), devices, consumers, startMs);
     await baseDb.destroy();
 
-    const db = await freshDatabase(adminUrl, 'flowcast_bench_features');
+    const db = await freshMigratedDatabase(adminUrl, 'flowcast_bench_features');
     const updates = await driveIngest(db, true, seconds, devices, consumers, startMs);
     await db.raw('ANALYZE feature_entity_tiles');
     const tiles = Number((await db.raw('SELECT count(*) AS n FROM feature_entity_tiles')).rows[0].n);

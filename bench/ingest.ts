@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import knex from 'knex';
 import { loadConfig } from '../core/config';
 import { createDb } from '../core/db';
 import { createLogger } from '../core/logger';
@@ -10,6 +9,7 @@ import { migrateToLatest } from '../core/migrate';
 import { createFeatureUpdater } from '../features';
 import { IngestConsumer } from '../pipelines/ingest-consumer';
 import { RedisStreamsTransport } from '../pipelines/redis-streams-transport';
+import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
 import type { Benchmark, BenchmarkOptions } from './run';
 
@@ -29,16 +29,6 @@ function runPublisher(redisUrl: string, streamKey: string, rate: number, seconds
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PublisherResult) : reject(new Error(`publisher exited with ${code}`))));
   });
-}
-
-async function freshDatabase(adminUrl: string, name: string) {
-  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
-  await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-  await admin.raw('CREATE DATABASE ??', [name]);
-  await admin.destroy();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 export const benchmark: Benchmark = {
