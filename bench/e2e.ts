@@ -11,6 +11,7 @@ import { type Truth, countAlertOutcomes, type SeenAlert } from './e2e-truth';
 import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
 import { ProcessSampler } from './e2e-process-sampler';
+import { listenForOpenedAlerts } from './alert-stream-listener';
 import type { Benchmark, BenchmarkOptions } from './run';
 
 const tenant = 'bench';
@@ -66,7 +67,9 @@ export const benchmark: Benchmark = {
       if (!rules.ok) throw new Error(`PUT /v1/alert-rules answered ${rules.status}: ${await rules.text()}`);
 
       const seen: SeenAlert[] = [];
-      const stream = await listen(`${base}/v1/alerts/stream`, key, (alert) => seen.push({ ...alert, receivedAt: Date.now() }));
+      const stream = await listenForOpenedAlerts(`${base}/v1/alerts/stream`, key, (a) =>
+        seen.push({ kind: a.kind, deviceId: a.deviceId, subjectId: a.subject.id, triggeredAt: a.triggeredAt, receivedAt: Date.now() }),
+      );
 
       const truthFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'flowcast-e2e-')), 'truth.json');
       const sampler = new ProcessSampler({ ingest: ingest.pid!, scoring: scorer.pid!, api: api.pid! });
@@ -159,29 +162,6 @@ async function postgresBackends(db: ReturnType<typeof createDb>, dbName: string,
   return rows.rows.map((r) => r.pid);
 }
 
-/** Opens the SSE stream and calls `onAlert` for every `opened` event. */
-async function listen(url: string, key: string, onAlert: (a: Omit<SeenAlert, 'receivedAt'>) => void): Promise<{ close(): void }> {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { 'x-api-key': key }, signal: controller.signal });
-  if (res.status !== 200 || !res.body) throw new Error(`SSE stream answered ${res.status}`);
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!data) continue;
-        const e = JSON.parse(data.slice(6)) as { action: string; alert: { kind: string; deviceId: string | null; subject: { id: string }; triggeredAt: string } };
-        if (e.action === 'opened') onAlert({ kind: e.alert.kind, deviceId: e.alert.deviceId, subjectId: e.alert.subject.id, triggeredAt: e.alert.triggeredAt });
-      }
-    }
-  })().catch(() => undefined);
-  return { close: () => controller.abort() };
-}
 
 /** The time at which every group had read and acknowledged everything, or undefined on time-out. */
 async function waitDrained(redis: Redis, streamKey: string, groups: string[], timeoutMs: number): Promise<number | undefined> {

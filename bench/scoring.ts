@@ -7,6 +7,7 @@ import { RedisStreamsTransport } from '../pipelines/redis-streams-transport';
 import { startFlowcast, stopChild } from './child-process';
 import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
+import { listenForOpenedAlerts } from './alert-stream-listener';
 import type { Benchmark, BenchmarkOptions } from './run';
 
 const tenant = 'bench';
@@ -42,7 +43,8 @@ export const benchmark: Benchmark = {
     const transport = new RedisStreamsTransport({ redis, logger: createLogger({ level: 'warn' }), streamKey });
     const sent = new Map<string, number>();
     const latencies: number[] = [];
-    const stream = await listen(`http://127.0.0.1:${port}/v1/alerts/stream`, key, (deviceId) => {
+    const stream = await listenForOpenedAlerts(`http://127.0.0.1:${port}/v1/alerts/stream`, key, ({ deviceId }) => {
+      if (deviceId === null) return;
       const at = sent.get(deviceId);
       if (at !== undefined && !deviceId.startsWith('seen:')) {
         latencies.push(Date.now() - at);
@@ -101,29 +103,6 @@ export const benchmark: Benchmark = {
   },
 };
 
-/** Opens the SSE stream and calls `onAlert(deviceId)` for every `opened` event. */
-async function listen(url: string, key: string, onAlert: (deviceId: string) => void): Promise<{ close(): void }> {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { 'x-api-key': key }, signal: controller.signal });
-  if (res.status !== 200 || !res.body) throw new Error(`SSE stream answered ${res.status}`);
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!data) continue;
-        const e = JSON.parse(data.slice(6)) as { action: string; alert: { deviceId: string } };
-        if (e.action === 'opened') onAlert(e.alert.deviceId);
-      }
-    }
-  })().catch(() => undefined);
-  return { close: () => controller.abort() };
-}
 
 /** Resolves with the time at which the scoring group had read and acknowledged everything. */
 async function waitDrained(redis: Redis, streamKey: string, timeoutMs: number): Promise<number> {
