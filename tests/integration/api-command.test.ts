@@ -1,23 +1,7 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { spawnFlowcast, waitFor, type RunningCommand } from './support/spawn-flowcast';
+import { runFlowcast, spawnFlowcast, waitFor, type RunningCommand } from './support/spawn-flowcast';
 import { createTestDatabase, requireEnv, uniqueName, type TestDatabase } from './support/test-env';
-
-const cli = path.join(__dirname, '..', '..', 'dist', 'cli', 'flowcast.js');
-
-/** Runs `flowcast ARGS` to completion and returns what it printed. */
-function runFlowcast(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** `flowcast keys` and `flowcast api` as separate processes (from dist/), as an operator runs them. */
 describe('flowcast keys and flowcast api', () => {

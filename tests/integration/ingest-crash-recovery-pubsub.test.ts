@@ -2,6 +2,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { createLogger } from '../../core/logger';
 import { ensureTopicAndSubscription, PubSubTransport } from '../../pipelines/pubsub-transport';
 import { FakePubSubServer } from './support/pubsub-fake-server';
+import { expectExactlyIngested } from './support/expect-exactly-ingested';
 import { makeFixtures } from './support/report-fixtures';
 import { spawnFlowcast, waitFor } from './support/spawn-flowcast';
 import { createTestDatabase, uniqueName, type TestDatabase } from './support/test-env';
@@ -87,22 +88,7 @@ describe('ingest survives kill -9 (Google Pub/Sub)', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
-    const stored = await t.db('reports').select('device_id', 'report_id', 'tenant');
-    expect(new Set(stored.map((r) => `${r.device_id}/${r.report_id}`))).toEqual(fixtures.uniqueValid);
-    expect(stored).toHaveLength(fixtures.uniqueValid.size);
-    expect(new Set(stored.map((r) => r.tenant))).toEqual(new Set([tenant]));
-
-    const letters = await t.db('dead_letters').select('raw', 'reason', 'field_path', 'message', 'source');
-    const expected = fixtures.malformed.map((m) => `${m.reason} ${m.line}`).sort();
-    expect(letters.map((l) => `${l.reason} ${(l.raw as Buffer).toString()}`).sort()).toEqual(expected);
-    for (const l of letters) expect(l.message.length).toBeGreaterThan(0);
-    expect(new Set(letters.map((l) => l.source))).toEqual(new Set(['pubsub']));
-    expect(letters.filter((l) => l.reason === 'schema').map((l) => l.field_path)).toEqual(
-      expect.arrayContaining(['ts', 'location.lat', 'metrics.battery_pct']),
-    );
-
-    const [devices] = await t.db('devices').sum<{ sum: number }[]>('reports as sum');
-    expect(Number(devices!.sum)).toBe(fixtures.uniqueValid.size);
+    await expectExactlyIngested(t.db, fixtures, tenant, 'pubsub');
 
     // Nothing unacknowledged or leased; the killed consumer's leases expired and were redelivered.
     expect(server.broker.subscriptionStats(subscriptionPath)).toMatchObject({ unacked: 0, leased: 0 });

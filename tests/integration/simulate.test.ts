@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,21 +8,8 @@ import { parseMix } from '../../pipelines/simulator/fleet-mix';
 import { createSimulation, type GroundTruth } from '../../pipelines/simulator/simulation';
 import { RedisStreamsTransport } from '../../pipelines/redis-streams-transport';
 import type { IncomingMessage } from '../../pipelines/transport';
-import { waitFor } from './support/spawn-flowcast';
+import { runFlowcast, waitFor } from './support/spawn-flowcast';
 import { requireEnv, uniqueName } from './support/test-env';
-
-const cli = path.join(__dirname, '..', '..', 'dist', 'cli', 'flowcast.js');
-
-function runFlowcast(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** `flowcast simulate` as a process publishing through Redis Streams, read back by a consumer group. */
 describe('flowcast simulate through Redis Streams', () => {

@@ -33,3 +33,21 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+export interface FinishedCommand {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `flowcast ARGS` to completion and returns what it printed. */
+export function runFlowcast(args: string[], env: Record<string, string>): Promise<FinishedCommand> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
