@@ -4,7 +4,7 @@ import { decodeReport } from '../core/decode-report';
 import type { ConsumerMetrics } from '../core/metrics';
 import { dayOf, ensureReportPartitions } from '../core/store/ensure-report-partitions';
 import { insertDeadLetters, type DeadLetter } from '../core/store/insert-dead-letters';
-import { insertReports, type InsertedKey, type StoredReport, type StoredReportsHook } from '../core/store/insert-reports';
+import { insertReports, uniqueViolation, type ExistingReports, type InsertedKey, type StoredReport, type StoredReportsHook } from '../core/store/insert-reports';
 import { upsertDevices } from '../core/store/upsert-devices';
 import type { Consumption, IncomingMessage, Transport } from './transport';
 
@@ -27,6 +27,9 @@ export interface IngestConsumerOptions {
   hooks?: StoredReportsHook[];
   /** Told about every committed batch (benchmarks measure publish → commit latency with it). */
   onCommitted?: (batch: IncomingMessage[], committedAt: number) => void;
+  /** After a batch met a stored report, later batches skip stored reports for this long; default 10 s. */
+  duplicateMemoryMs?: number;
+  now?: () => number;
 }
 
 interface DecodedRow extends StoredReport {
@@ -53,6 +56,7 @@ const isDataError = (err: unknown) => /^2[23]/.test(String((err as { code?: stri
 export class IngestConsumer {
   private readonly knownDays = new Set<number>();
   private consumption?: Consumption;
+  private lastDuplicateAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: IngestConsumerOptions) {}
 
@@ -76,7 +80,7 @@ export class IngestConsumer {
     await this.ensurePartitions(sorted.rows);
     let outcome: BatchOutcome;
     try {
-      outcome = await this.commit(sorted.rows, sorted.letters);
+      outcome = await this.commitNew(sorted);
     } catch (err) {
       if (!isDataError(err)) throw err;
       this.options.logger.warn({ err }, 'batch rejected by the database; storing its reports one by one');
@@ -114,10 +118,27 @@ export class IngestConsumer {
     for (const d of missing) this.knownDays.add(d);
   }
 
-  private async commit(rows: DecodedRow[], letters: DeadLetter[]): Promise<BatchOutcome> {
+  /**
+   * Commits assuming no report is stored yet (the cheaper insert); a batch that meets a stored
+   * one is committed again skipping them, and so are the batches of the next few seconds, since
+   * duplicates come in runs (a redelivered backlog, a client retrying).
+   */
+  private async commitNew({ rows, letters }: SortedBatch): Promise<BatchOutcome> {
+    const now = this.options.now ?? Date.now;
+    if (now() - this.lastDuplicateAt < (this.options.duplicateMemoryMs ?? 10_000)) return this.commit(rows, letters, 'skip');
+    try {
+      return await this.commit(rows, letters, 'fail');
+    } catch (err) {
+      if ((err as { code?: string }).code !== uniqueViolation) throw err;
+      this.lastDuplicateAt = now();
+      return this.commit(rows, letters, 'skip');
+    }
+  }
+
+  private async commit(rows: DecodedRow[], letters: DeadLetter[], existing: ExistingReports = 'skip'): Promise<BatchOutcome> {
     return this.options.db.transaction(async (trx) => {
-      const inserted = await insertReports(trx, rows);
-      const fresh = pickInserted(rows, inserted);
+      const inserted = await insertReports(trx, rows, existing);
+      const fresh = existing === 'fail' ? rows : pickInserted(rows, inserted);
       await upsertDevices(trx, fresh);
       for (const hook of this.options.hooks ?? []) await hook(trx, fresh);
       const deadLetters = await insertDeadLetters(trx, letters);
