@@ -26,7 +26,7 @@ describe('ingest consumer and reports already stored (real PostgreSQL)', () => {
     t = await createTestDatabase('fc_dups');
     t.db.on('query-error', (err: { code?: string }) => void (err.code === '23505' && fastPathFailures++));
     consumer = new IngestConsumer({
-      db: t.db, transport: { name: 'test' } as Transport, logger: pino({ level: 'silent' }),
+      db: t.db, transport: { name: 'redis' } as unknown as Transport, logger: pino({ level: 'silent' }),
       metrics: createConsumerMetrics(createMetricsRegistry('test')), now: () => clock, duplicateMemoryMs: 1000,
       hooks: [async (_trx, stored: StoredReport[]) => void hooked.push(...stored.map((s) => s.report.id))],
     });
