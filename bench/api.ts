@@ -1,74 +1,134 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { createDb } from '../core/db';
+import { loadConfig } from '../core/config';
+import { createDb, type Db } from '../core/db';
+import { createLogger } from '../core/logger';
 import { migrateToLatest } from '../core/migrate';
 import { createApiKey } from '../core/store/create-api-key';
-import { upsertShipmentLegs } from '../features/store/upsert-shipment-legs';
+import { championOf } from '../models/registry/model-registry';
+import { predictDelayAnswer } from '../serving/api-schemas';
+import type { LoadPlan, LoadResult } from './api-load';
 import { startFlowcast, stopChild } from './child-process';
-import { freshDatabase } from './fresh-database';
+import { replayLiveFlightTraffic, spreadOverLanes } from './live-flight-traffic';
 import type { Benchmark, BenchmarkOptions } from './run';
 
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
+const tenant = 'bench-api';
 
-/** Runs autocannon as a second process against `url` and returns its JSON summary. */
-function autocannon(url: string, seconds: number, connections: number, method: string, headers: Record<string, string>, body?: string): Promise<AutocannonResult> {
-  const bin = path.join(__dirname, '..', '..', 'node_modules', 'autocannon', 'autocannon.js');
-  const args = [bin, '-j', '-d', String(seconds), '-c', String(connections), '-m', method, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), ...(body ? ['-b', body] : []), url];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+/** Runs bench/api-load.ts as a second process and returns autocannon's summary. */
+function load(plan: LoadPlan): Promise<LoadResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowcast-bench-api-'));
+  const file = path.join(dir, 'plan.json');
+  writeFileSync(file, JSON.stringify(plan));
+  const child = spawn(process.execPath, [path.join(__dirname, 'api-load.js'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as AutocannonResult) : reject(new Error(`autocannon exited with ${code}`)))));
+  return new Promise<LoadResult>((resolve, reject) => child.on('exit', (code) => {
+    rmSync(dir, { recursive: true, force: true });
+    if (code === 0) resolve(JSON.parse(out) as LoadResult);
+    else reject(new Error(`api-load exited with ${code}`));
+  }));
+}
+
+/** A benchmark run in the main database must not count the previous run's replayed traffic twice. */
+async function clearTenant(db: Db): Promise<void> {
+  for (const table of ['feature_entity_tiles', 'feature_watermarks', 'shipment_legs']) await db(table).where({ tenant }).delete();
 }
 
 /**
- * `flowcast api` as its own process, autocannon as another, on loopback. Single-leg
- * `POST /v1/predictions/delay` when a champion model exists; without one that endpoint can only
- * answer 503, so the benchmark says so and measures `GET /v1/shipments/:id` instead.
+ * `flowcast api` as its own process and autocannon in another, on loopback: single-leg
+ * `POST /v1/predictions/delay` against the registry's champion, with live rolling features
+ * (two days of the real 2001 flights replayed to end now) and a few hundred different legs
+ * (distinct lanes, upcoming planned times) sent in turn.
  */
 export const benchmark: Benchmark = {
   name: 'api',
-  description: 'flowcast api under autocannon (second process, loopback): single-leg delay predictions',
+  description: 'flowcast api under autocannon (second process, loopback): single-leg delay predictions over many real lanes',
   async run(options: BenchmarkOptions) {
     const seconds = options.seconds ?? 15;
     const connections = Number(options.connections ?? 20);
+    const legCount = Number(options.legs ?? 400);
     const databaseUrl = process.env.DATABASE_URL;
     const redisUrl = process.env.REDIS_URL;
     if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run it as `npm run bench -- api`');
-    // A champion lives in the registry of the database given; the benchmark reads it as it is.
-    const useGiven = options.database === 'given';
-    const dbUrl = useGiven ? databaseUrl : await freshDatabase(databaseUrl, 'flowcast_bench_api');
+    if (options.database !== 'given') throw new Error('run it with --database given (a registry holding a champion delay model)');
+    const dbUrl = databaseUrl;
+    const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl });
+    const logger = createLogger({ name: 'bench-api', level: 'warn' });
     const db = createDb({ url: dbUrl, poolMax: 2 });
-    await migrateToLatest(db);
-    const { key } = await createApiKey(db, { tenant: 'bench', scopes: ['read', 'predict'] });
-    const now = Date.now();
-    await upsertShipmentLegs(db, 'bench', [{ shipmentId: 'S1', seq: 0, mode: 'air', from: 'ORD', to: 'JFK', plannedDeparture: now, plannedArrival: now + 2 * 3_600_000 }]);
-    const port = String(19_000 + Math.floor(Math.random() * 1000));
-    const api = await startFlowcast(['api'], { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, HTTP_PORT: port, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info' }, /API listening/);
-    const base = `http://127.0.0.1:${port}`;
-    const leg = JSON.stringify({ from: 'ORD', to: 'JFK', mode: 'air', plannedDeparture: new Date(now).toISOString(), plannedArrival: new Date(now + 7_200_000).toISOString() });
-    const probe = await fetch(`${base}/v1/predictions/delay`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: leg });
-    const modelAvailable = probe.status === 200;
-    await probe.arrayBuffer();
-    const headers = { 'x-api-key': key, 'content-type': 'application/json' };
-    const r = modelAvailable
-      ? await autocannon(`${base}/v1/predictions/delay`, seconds, connections, 'POST', headers, leg)
-      : await autocannon(`${base}/v1/shipments/S1`, seconds, connections, 'GET', headers);
-    await stopChild(api);
-    await db.destroy();
-    return {
-      endpoint: modelAvailable ? 'POST /v1/predictions/delay (single leg)' : 'GET /v1/shipments/:id (no champion model: predictions answer 503)',
-      modelAvailable,
-      reqPerSec: Math.round(r.requests.average),
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
-      errors: r.errors + r.timeouts + r.non2xx,
-      connections,
-    };
+    try {
+      await migrateToLatest(db);
+      const champion = await championOf(db, 'delay');
+      if (!champion) throw new Error('no champion delay model in the registry: train and promote one first');
+      await clearTenant(db);
+      const started = Date.now();
+      const traffic = await replayLiveFlightTraffic({ db, logger, tenant, allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS });
+      const legs = spreadOverLanes(traffic.legs, Date.now(), legCount);
+      const setupSeconds = (Date.now() - started) / 1000;
+      const { key } = await createApiKey(db, { tenant, scopes: ['read', 'predict'] });
+      const bodies = legs.map((l) => JSON.stringify({
+        from: l.from, to: l.to, mode: l.mode, plannedDeparture: new Date(l.plannedDeparture).toISOString(), plannedArrival: new Date(l.plannedArrival).toISOString(),
+      }));
+      const port = String(19_000 + Math.floor(Math.random() * 1000));
+      const env: Record<string, string> = {
+        DATABASE_URL: dbUrl, REDIS_URL: redisUrl, HTTP_PORT: port, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info',
+        // One routing system's key; its budget must not be what the benchmark measures.
+        API_RATE_LIMIT: String(10_000_000),
+      };
+      if (options.cpuProf) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${String(options.cpuProf)}`;
+      const api = await startFlowcast(['api'], env, /API listening/);
+      try {
+        const url = `http://127.0.0.1:${port}/v1/predictions/delay`;
+        const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+        const probe = await checkAnswers(url, headers, bodies);
+        const r = await load({ url, seconds, connections, method: 'POST', headers, bodies });
+        return {
+          endpoint: 'POST /v1/predictions/delay (single leg)',
+          modelVersion: probe.modelVersion,
+          legs: bodies.length,
+          lanes: new Set(legs.map((l) => `${l.from}>${l.to}`)).size,
+          hubs: new Set(legs.flatMap((l) => [l.from, l.to])).size,
+          replayedEvents: traffic.events,
+          knownFeatureShare: probe.knownFeatureShare,
+          reqPerSec: Math.round(r.requests.average),
+          p50Ms: r.latency.p50,
+          p90Ms: r.latency.p90,
+          p99Ms: r.latency.p99,
+          errors: r.errors + r.timeouts + r.non2xx,
+          statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
+          connections,
+          apiWorkers: process.env.API_WORKERS ?? 'default',
+          setupSeconds,
+          loadAvg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+        };
+      } finally {
+        await stopChild(api);
+      }
+    } finally {
+      await db.destroy();
+    }
   },
 };
+
+/**
+ * Asks for a few legs one at a time before the load and checks each answer's shape, so a run
+ * that measured errors or empty features says so: the share of feature values that are known.
+ */
+async function checkAnswers(url: string, headers: Record<string, string>, bodies: string[]): Promise<{ modelVersion: string; knownFeatureShare: number }> {
+  let known = 0;
+  let total = 0;
+  let modelVersion = '';
+  for (const body of bodies.slice(0, 50)) {
+    const res = await fetch(url, { method: 'POST', headers, body });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`POST /v1/predictions/delay answered ${res.status}: ${text}`);
+    const answer = predictDelayAnswer.parse(JSON.parse(text));
+    modelVersion = answer.model.version;
+    for (const f of Object.values(answer.predictions[0]?.features ?? {})) {
+      total++;
+      if (f.value !== null) known++;
+    }
+  }
+  return { modelVersion, knownFeatureShare: total === 0 ? 0 : Math.round((known / total) * 1000) / 1000 };
+}
