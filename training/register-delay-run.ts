@@ -21,15 +21,14 @@ export function headlineMetrics(r: TrainDelayResult['report']): Record<string, u
 
 /** Stores the artifact and the JSON and HTML reports, and records the version as a candidate. */
 export async function registerDelayRun(db: Knex, store: ArtifactStore, run: TrainDelayResult, model = 'delay'): Promise<RegisteredRun> {
-  const uris: { json?: string; html?: string } = {};
-  const version = await registerVersion(db, {
+  const { companionUris, ...version } = await registerVersion(db, {
     model, tenant: run.report.tenant, dataFrom: Date.parse(run.report.dataFrom), dataTo: Date.parse(run.report.dataTo),
     features: run.report.features, hyperparameters: { ...run.report.hyperparameters }, metrics: headlineMetrics(run.report),
-    writeArtifact: async (v) => {
-      uris.json = await store.put(`${model}/v${v}.report.json`, Buffer.from(JSON.stringify({ modelName: model, version: v, ...run.report }, null, 2)));
-      uris.html = await store.put(`${model}/v${v}.report.html`, Buffer.from(delayReportHtml(run.report, `Delay model ${model} v${v}`)));
-      return store.put(`${model}/v${v}.json`, Buffer.from(JSON.stringify(run.artifact)));
-    },
+    store, artifact: Buffer.from(JSON.stringify(run.artifact)),
+    companions: (v) => ({
+      '.report.json': Buffer.from(JSON.stringify({ modelName: model, version: v, ...run.report }, null, 2)),
+      '.report.html': Buffer.from(delayReportHtml(run.report, `Delay model ${model} v${v}`)),
+    }),
   });
-  return { version, reportJsonUri: uris.json ?? '', reportHtmlUri: uris.html ?? '' };
+  return { version, reportJsonUri: companionUris['.report.json'] ?? '', reportHtmlUri: companionUris['.report.html'] ?? '' };
 }

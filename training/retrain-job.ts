@@ -84,7 +84,7 @@ async function trainAndRegister(d: RetrainJobDeps, run: TrainingRun, progress: (
     features: r.report.features,
     hyperparameters: { ...r.report.hyperparameters, sample: run.parameters.sample ?? null },
     metrics: { holdout: r.challenger, test: r.report.model, baselines: r.report.baselines, rows: r.report.rows, backend: r.report.backend, trainingRun: run.id },
-    writeArtifact: (v) => d.store.put(`${run.model}/v${v}.json`, Buffer.from(r.artifactJson)),
+    store: d.store, artifact: Buffer.from(r.artifactJson),
   });
   await recordRunVersion(d.db, run.id, {
     version: version.version, dataFrom: r.report.dataFrom, dataTo: r.report.dataTo, holdoutFrom: new Date(r.holdout.from).toISOString(),

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Storage } from '@google-cloud/storage';
+import { artifactKeyBase } from './artifact-key';
 import { createArtifactStore } from './create-artifact-store';
 import { gcsArtifactStore } from './gcs-artifact-store';
 
@@ -41,5 +42,18 @@ describe('artifact stores', () => {
     expect(objects.get('models-bucket/delay/v2.json')?.toString()).toBe('weights');
     expect((await store.get(uri)).toString()).toBe('weights');
     await expect(store.get('s3://elsewhere/x')).rejects.toThrow(/not a gs:\/\//);
+  });
+
+  it('refuses bytes under a hashed key that are not the ones registered there, in a bucket as in a folder', async () => {
+    const { storage } = fakeStorage();
+    const bucket = gcsArtifactStore('models-bucket', storage);
+    const folder = createArtifactStore({ MODEL_ARTIFACTS_DIR: mkdtempSync(path.join(tmpdir(), 'fc-store-')) });
+    const key = artifactKeyBase('delay', 1, Buffer.from('model A'));
+    for (const store of [bucket, folder]) {
+      const uri = await store.put(`${key}.json`, Buffer.from('model A'));
+      expect((await store.get(uri)).toString()).toBe('model A');
+      await store.put(`${key}.json`, Buffer.from('model B'));
+      await expect(store.get(uri)).rejects.toThrow(/does not hold the bytes it was registered with/);
+    }
   });
 });

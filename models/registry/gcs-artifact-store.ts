@@ -1,5 +1,6 @@
 import { Storage } from '@google-cloud/storage';
 import { ModelRegistryError } from '../../core/errors';
+import { checkArtifactBytes } from './artifact-key';
 import type { ArtifactStore } from './artifact-store';
 
 /** Artifacts in a Cloud Storage bucket (application default credentials). */
@@ -13,7 +14,7 @@ export function gcsArtifactStore(bucket: string, storage: Storage = new Storage(
       const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
       if (!match) throw new ModelRegistryError(`not a gs:// artifact URI: ${uri}`, 500);
       const [contents] = await storage.bucket(match[1] as string).file(match[2] as string).download();
-      return contents;
+      return checkArtifactBytes(uri, contents);
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { ModelRegistryError } from '../../core/errors';
+import { artifactKeyBase } from './artifact-key';
+import type { ArtifactStore } from './artifact-store';
 
 export type ModelStatus = 'candidate' | 'champion' | 'retired';
 
@@ -25,8 +27,17 @@ export interface NewVersion {
   features: string[];
   hyperparameters: Record<string, unknown>;
   metrics: Record<string, unknown>;
-  /** Writes the artifact once the version number is known; returns its URI. */
-  writeArtifact: (version: number) => Promise<string>;
+  /** Where the artifact is written; other databases' registries may share it (keys carry the content hash, see artifact-key.ts). */
+  store: ArtifactStore;
+  /** The serialized model: stored as `<model>/v<N>-<hash>.json`, its URI kept in the version's row and read back from there. */
+  artifact: Buffer;
+  /** Files kept beside the artifact, by name suffix (`.report.html` → `<model>/v<N>-<hash>.report.html`), made once the version number is known. */
+  companions?: (version: number) => Record<string, Buffer>;
+}
+
+export interface RegisteredVersion extends ModelVersion {
+  /** Where each companion went, by suffix. */
+  companionUris: Record<string, string>;
 }
 
 interface VersionRow {
@@ -51,20 +62,24 @@ const toVersion = (r: VersionRow): ModelVersion => ({
 
 /**
  * Records a new candidate version. The model's row is locked while the artifact is written, so
- * concurrent trainings of one model get consecutive versions and never share an artifact name.
+ * concurrent trainings of one model get consecutive versions; the artifact's key carries its
+ * content hash, so registries of other databases sharing the store never overwrite it.
  */
-export async function registerVersion(db: Knex, v: NewVersion): Promise<ModelVersion> {
+export async function registerVersion(db: Knex, v: NewVersion): Promise<RegisteredVersion> {
   return db.transaction(async (trx) => {
     await trx.raw('INSERT INTO models (name) VALUES (?) ON CONFLICT DO NOTHING', [v.model]);
     await trx.raw('SELECT 1 FROM models WHERE name = ? FOR UPDATE', [v.model]);
     const { next } = (await trx('model_versions').where({ model_name: v.model }).max('version as max').first().then((r) => ({ next: Number(r?.max ?? 0) + 1 })));
-    const artifactUri = await v.writeArtifact(next);
+    const keyBase = artifactKeyBase(v.model, next, v.artifact);
+    const companionUris: Record<string, string> = {};
+    for (const [suffix, bytes] of Object.entries(v.companions?.(next) ?? {})) companionUris[suffix] = await v.store.put(`${keyBase}${suffix}`, bytes);
+    const artifactUri = await v.store.put(`${keyBase}.json`, v.artifact);
     const [row] = (await trx('model_versions').insert({
       model_name: v.model, version: next, tenant: v.tenant, data_from: new Date(v.dataFrom), data_to: new Date(v.dataTo),
       features: JSON.stringify(v.features), hyperparameters: JSON.stringify(v.hyperparameters), metrics: JSON.stringify(v.metrics),
       artifact_uri: artifactUri,
     }).returning('*')) as VersionRow[];
-    return toVersion(row as VersionRow);
+    return { ...toVersion(row as VersionRow), companionUris };
   });
 }
 

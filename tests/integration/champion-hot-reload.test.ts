@@ -50,7 +50,7 @@ describe('champion hot reload in a serving process under load', () => {
       const a = await artifact(seed);
       await registerVersion(t.db, {
         model: 'delay', tenant: 'flights', dataFrom: 0, dataTo: 1, features: [], hyperparameters: {}, metrics: {},
-        writeArtifact: (v) => store.put(`delay/v${v}.json`, Buffer.from(JSON.stringify(a))),
+        store, artifact: Buffer.from(JSON.stringify(a)),
       });
     }
     await promote(t.db, 'delay', 1);
