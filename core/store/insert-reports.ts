@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Report } from '../report';
+import { joinArray, splitArray } from './joined-array';
 
 export interface StoredReport {
   tenant: string;
@@ -41,20 +42,20 @@ export async function insertReports(db: Knex, rows: StoredReport[], existing: Ex
   if (rows.length === 0) return [];
   const result = await db.raw(
     `INSERT INTO reports (tenant, device_id, report_id, ts, lat, lon, shipment_id, hub, event_code, body)
-     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::float8[], ?::float8[],
-                          ?::text[], ?::text[], ?::text[], ?::json[])
+     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ${splitArray('?', 'timestamptz')}, ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')},
+                          ?::text[], ?::text[], ?::text[], ${splitArray('?', 'json')})
      ${existing === 'skip' ? 'ON CONFLICT DO NOTHING RETURNING tenant, device_id, report_id, ts' : ''}`,
     [
       rows.map((r) => r.tenant),
       rows.map((r) => r.report.deviceId),
       rows.map((r) => r.report.id),
-      rows.map((r) => r.report.ts),
-      rows.map((r) => r.report.location?.lat ?? null),
-      rows.map((r) => r.report.location?.lon ?? null),
+      joinArray(rows.map((r) => r.report.ts)),
+      joinArray(rows.map((r) => r.report.location?.lat ?? null)),
+      joinArray(rows.map((r) => r.report.location?.lon ?? null)),
       rows.map((r) => r.report.shipmentId ?? null),
       rows.map((r) => r.report.hub ?? null),
       rows.map((r) => r.report.event?.code ?? null),
-      rows.map((r) => r.json ?? JSON.stringify(r.report)),
+      joinArray(rows.map((r) => r.json ?? JSON.stringify(r.report))),
     ] as unknown as Knex.RawBinding[],
   );
   if (existing === 'skip') return result.rows as InsertedKey[];

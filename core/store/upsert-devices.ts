@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { StoredReport } from './insert-reports';
+import { joinArray, splitArray } from './joined-array';
 
 interface DeviceUpdate {
   tenant: string;
@@ -39,8 +40,6 @@ export function summariseDevices(rows: StoredReport[]): DeviceUpdate[] {
   return [...byDevice.values()];
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /**
  * Keeps `devices` current: last seen and last position move only forward in event time, so
  * late or replayed reports never move a device back.
@@ -52,7 +51,11 @@ export async function upsertDevices(db: Knex, rows: StoredReport[]): Promise<voi
   updates.sort((a, b) => (a.tenant + a.deviceId < b.tenant + b.deviceId ? -1 : 1));
   await db.raw(
     `INSERT INTO devices AS d (tenant, device_id, first_seen, last_seen, last_report_id, last_lat, last_lon, last_location_ts, reports)
-     SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::float8[], ?::float8[], ?::timestamptz[], ?::bigint[])
+     SELECT tenant, device_id, to_timestamp(first_seen / 1000.0), to_timestamp(last_seen / 1000.0), last_report_id, last_lat, last_lon,
+            to_timestamp(last_location_ts / 1000.0), reports
+     FROM unnest(?::text[], ?::text[], ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')}, ?::text[], ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')},
+                 ${splitArray('?', 'float8')}, ${splitArray('?', 'bigint')})
+          AS u(tenant, device_id, first_seen, last_seen, last_report_id, last_lat, last_lon, last_location_ts, reports)
      ON CONFLICT (tenant, device_id) DO UPDATE SET
        first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),
        last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen),
@@ -65,13 +68,13 @@ export async function upsertDevices(db: Knex, rows: StoredReport[]): Promise<voi
     [
       updates.map((u) => u.tenant),
       updates.map((u) => u.deviceId),
-      updates.map((u) => iso(u.firstSeen)),
-      updates.map((u) => iso(u.lastSeen)),
+      joinArray(updates.map((u) => u.firstSeen)),
+      joinArray(updates.map((u) => u.lastSeen)),
       updates.map((u) => u.lastReportId),
-      updates.map((u) => u.lastLat),
-      updates.map((u) => u.lastLon),
-      updates.map((u) => iso(u.lastLocationTs)),
-      updates.map((u) => u.reports),
+      joinArray(updates.map((u) => u.lastLat)),
+      joinArray(updates.map((u) => u.lastLon)),
+      joinArray(updates.map((u) => u.lastLocationTs)),
+      joinArray(updates.map((u) => u.reports)),
     ] as unknown as Knex.RawBinding[],
   );
 }

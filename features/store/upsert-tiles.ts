@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { joinArray, splitArray } from '../../core/store/joined-array';
 import type { TileRow } from '../tile-row';
 import { query } from './query';
 
@@ -8,7 +9,7 @@ const chunkSize = 5000;
 // 0015): integers, so concurrent consumers can add to the same row in any order.
 const sql = `INSERT INTO feature_entity_tiles AS t (tenant, entity_type, entity_id, tile_ms, tile_start, v)
   SELECT tenant, entity_type, entity_id, tile_ms, tile_start, v::bigint[]
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[])
+  FROM unnest($1::text[], $2::text[], $3::text[], ${splitArray('$4', 'int')}, ${splitArray('$5', 'bigint')}, ${splitArray('$6', 'text')})
        WITH ORDINALITY AS u(tenant, entity_type, entity_id, tile_ms, tile_start, v, ord)
   ORDER BY ord
   ON CONFLICT (tenant, entity_type, entity_id, tile_ms, tile_start) DO UPDATE SET v = feature_tile_merge(t.v, excluded.v)`;
@@ -16,7 +17,7 @@ const sql = `INSERT INTO feature_entity_tiles AS t (tenant, entity_type, entity_
 /**
  * Adds tile rows to feature_entity_tiles in one statement per 5,000 rows, in the callers' sorted
  * order (ordinality), so two transactions take their row locks in the same order. Arrays travel
- * as text literals (`{1,2,…}`): one text[] parameter, cast per row in the database. A prepared
+ * as text literals (`{1,2,…}`) joined into one parameter (core/store/joined-array.ts), cast per row in the database. A prepared
  * statement on the transaction's connection (query.ts): no knex rewrite, no parse per batch.
  */
 export async function upsertTiles(db: Knex, rows: TileRow[]): Promise<void> {
@@ -41,5 +42,5 @@ async function upsertChunk(db: Knex, rows: TileRow[]): Promise<void> {
     starts[i] = r.tileStart;
     values[i] = `{${r.v.join(',')}}`;
   }
-  await query(db, sql, [tenants, entities, ids, widths, starts, values]);
+  await query(db, sql, [tenants, entities, ids, joinArray(widths), joinArray(starts), joinArray(values)]);
 }
