@@ -5,6 +5,7 @@ import { startMetricsServer, serverPort } from '../../core/metrics-server';
 import { ensureUpcomingPartitions } from '../../core/store/ensure-report-partitions';
 import { createFeatureUpdater } from '../../features';
 import { createTransport } from '../../pipelines/create-transport';
+import { createLegOutcomeRecorder } from '../../pipelines/leg-outcome-recorder';
 import { IngestConsumer } from '../../pipelines/ingest-consumer';
 import { createContext } from '../context';
 
@@ -29,7 +30,7 @@ export function registerIngest(program: Command): void {
         maxBatch: config.INGEST_BATCH_SIZE,
         maxWaitMs: config.INGEST_BATCH_WAIT_MS,
         maxReportBytes: config.MAX_REPORT_BYTES,
-        hooks: [createFeatureUpdater({ allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS, logger, registry })],
+        hooks: [createFeatureUpdater({ allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS, logger, registry }), createLegOutcomeRecorder()],
       });
       const metricsServer = await startMetricsServer(registry, config.METRICS_PORT);
       const consumption = consumer.start();
