@@ -14,6 +14,7 @@ export interface ConsumerMetrics {
   batchSize: Histogram;
   batchSeconds: Histogram;
   lag: Gauge;
+  behindSeconds: Gauge;
   deadLetters: Counter<'reason'>;
 }
 
@@ -40,6 +41,11 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     lag: new Gauge({
       name: 'flowcast_consumer_lag_messages',
       help: 'Messages in the stream not yet delivered to this consumer group',
+      registers: [registry],
+    }),
+    behindSeconds: new Gauge({
+      name: 'flowcast_consumer_behind_seconds',
+      help: 'Commit time of the last batch minus the publish time of its oldest message: how far behind the stream the consumer is (any transport; Pub/Sub tells clients no lag)',
       registers: [registry],
     }),
     deadLetters: new Counter({

@@ -86,7 +86,7 @@ export class IngestConsumer {
       this.options.logger.warn({ err }, 'batch rejected by the database; storing its reports one by one');
       outcome = await this.commitOneByOne(sorted);
     }
-    this.record(batch.length, outcome, started);
+    this.record(batch, outcome, started);
     for (const l of sorted.letters) this.options.metrics.deadLetters.inc({ reason: l.reason });
     this.options.onCommitted?.(batch, Date.now());
     return outcome;
@@ -167,9 +167,12 @@ export class IngestConsumer {
     return total;
   }
 
-  private record(size: number, outcome: BatchOutcome, started: bigint): void {
+  private record(batch: IncomingMessage[], outcome: BatchOutcome, started: bigint): void {
     const m = this.options.metrics;
+    const size = batch.length;
     m.batchSize.observe(size);
+    const oldest = batch.reduce((min, b) => Math.min(min, b.publishedAt ?? Infinity), Infinity);
+    if (Number.isFinite(oldest)) m.behindSeconds.set(Math.max(0, Date.now() - oldest) / 1000);
     m.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     m.messages.inc({ outcome: 'stored' }, outcome.stored);
     m.messages.inc({ outcome: 'duplicate' }, outcome.duplicates);

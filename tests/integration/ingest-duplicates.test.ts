@@ -21,13 +21,14 @@ describe('ingest consumer and reports already stored (real PostgreSQL)', () => {
   const hooked: string[] = [];
   let consumer: IngestConsumer;
   let fastPathFailures = 0;
+  const metrics = createConsumerMetrics(createMetricsRegistry('test'));
 
   beforeAll(async () => {
     t = await createTestDatabase('fc_dups');
     t.db.on('query-error', (err: { code?: string }) => void (err.code === '23505' && fastPathFailures++));
     consumer = new IngestConsumer({
       db: t.db, transport: { name: 'redis' } as unknown as Transport, logger: pino({ level: 'silent' }),
-      metrics: createConsumerMetrics(createMetricsRegistry('test')), now: () => clock, duplicateMemoryMs: 1000,
+      metrics, now: () => clock, duplicateMemoryMs: 1000,
       hooks: [async (_trx, stored: StoredReport[]) => void hooked.push(...stored.map((s) => s.report.id))],
     });
   });
@@ -54,9 +55,13 @@ describe('ingest consumer and reports already stored (real PostgreSQL)', () => {
     expect(await consumer.handleBatch([message('f', 6), message('g', 7)])).toEqual({ stored: 1, duplicates: 1, deadLetters: 0 });
     expect(fastPathFailures).toBe(2);
 
-    expect(await storedIds()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
-    expect([...hooked].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    // How far behind the stream it is: from the oldest message's publish time.
+    await consumer.handleBatch([{ ...message('h', 8), publishedAt: Date.now() - 5000 }, { ...message('i', 9), publishedAt: Date.now() }]);
+    expect((await metrics.behindSeconds.get()).values[0]?.value).toBeGreaterThanOrEqual(5);
+
+    expect(await storedIds()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
+    expect([...hooked].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
     const devices = (await t.db('devices').select('device_id', 'reports').orderBy('device_id')) as { device_id: string; reports: string }[];
-    expect(devices.map((d) => [d.device_id, Number(d.reports)])).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => [`dev-${id}`, 1]));
+    expect(devices.map((d) => [d.device_id, Number(d.reports)])).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((id) => [`dev-${id}`, 1]));
   });
 });
