@@ -82,6 +82,32 @@ export const shipmentAnswer = z.object({
   openAlerts: z.array(alertSchema),
 });
 
+const bookedLeg = z.strictObject({
+  mode: z.enum(['road', 'rail', 'air', 'sea']),
+  from: z.string().min(1).max(128).describe('Origin hub'),
+  to: z.string().min(1).max(128).describe('Destination hub'),
+  plannedDeparture: isoTime,
+  plannedArrival: isoTime,
+  carrier: z.string().max(128).optional(),
+});
+
+/** A shipment's plan: its legs in order (seq = position), each leaving where the one before arrives. */
+export const bookShipmentBody = z
+  .strictObject({ legs: z.array(bookedLeg).min(1).max(50) })
+  .superRefine(({ legs }, ctx) => {
+    legs.forEach((leg, i) => {
+      if (Date.parse(leg.plannedArrival) <= Date.parse(leg.plannedDeparture)) {
+        ctx.addIssue({ code: 'custom', path: ['legs', i, 'plannedArrival'], message: 'must be after plannedDeparture' });
+      }
+      const before = legs[i - 1];
+      if (!before) return;
+      if (leg.from !== before.to) ctx.addIssue({ code: 'custom', path: ['legs', i, 'from'], message: `must be ${before.to}, where leg ${i - 1} arrives` });
+      if (Date.parse(leg.plannedDeparture) < Date.parse(before.plannedArrival)) {
+        ctx.addIssue({ code: 'custom', path: ['legs', i, 'plannedDeparture'], message: `must not be before leg ${i - 1}'s plannedArrival` });
+      }
+    });
+  });
+
 export const webhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   secret: z.string().min(16).max(256).describe('Shared secret of the HMAC-SHA256 signature'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { alertRulesSchema } from '../pipelines/alerts/alert-rules';
 import { alertSchema } from '../pipelines/alerts/alert';
 import {
-  alertListAnswer, listAlertsQuery, predictDelayAnswer, predictDelayBody, shipmentAnswer, streamEvent, transitionBody, webhookBody,
+  alertListAnswer, listAlertsQuery, predictDelayAnswer, predictDelayBody, shipmentAnswer, bookShipmentBody, streamEvent, transitionBody, webhookBody,
 } from './api-schemas';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' });
@@ -71,6 +71,10 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/shipments/{id}': {
         get: { summary: 'Shipment status, last position, planned vs predicted arrival, P(late), open alerts', ...secured('read'), parameters: [idParam], responses: { '200': ok(shipmentAnswer), ...errors } },
+        put: {
+          summary: "Book or replace a shipment's plan (legs in order, each leaving where the one before arrives); answers as GET",
+          ...secured('ingest'), parameters: [idParam], requestBody: jsonBody(bookShipmentBody), responses: { '200': ok(shipmentAnswer), ...errors },
+        },
       },
       '/v1/predictions/delay': {
         post: {
