@@ -13,7 +13,9 @@ import { sorterAnomalies } from './alerts/rules/sorter-anomaly-rule';
 import type { RulesCache } from './alerts/rules-cache';
 import { findDeviceLocations } from './alerts/store/find-device-locations';
 import type { DelayScorerSource } from './scoring/delay-scorer';
-import { scoreShipments, type ShipmentScoring } from './scoring/score-shipments';
+import { scoreShipments, type ScoringCaches, type ShipmentScoring } from './scoring/score-shipments';
+import { ShipmentLegCache } from './scoring/shipment-leg-cache';
+import { OnlineFeatureCache } from './scoring/online-feature-cache';
 import { insertPredictions } from './scoring/store/insert-predictions';
 import { upsertShipmentStatus } from './scoring/store/upsert-shipment-status';
 import type { Consumption, IncomingMessage, Transport } from './transport';
@@ -33,6 +35,13 @@ export interface ScoringConsumerOptions {
   maxWaitMs?: number;
   maxReportBytes?: number;
   random?: () => number;
+  /**
+   * Longest the consumer reuses what it read for an earlier batch: a hub's, lane's or the
+   * network's online features in the same tiles (pipelines/scoring/online-feature-cache.ts) and a
+   * shipment's booked legs (pipelines/scoring/shipment-leg-cache.ts); default 2,000 ms, 0 reads
+   * them for every batch.
+   */
+  cacheMaxAgeMs?: number;
 }
 
 export const scoringActor = 'system:scoring';
@@ -47,11 +56,15 @@ const perReportRules = [batteryRule, metricRangeRule, droneRiskRule, geofenceRul
  */
 export class ScoringConsumer {
   private consumption?: Consumption;
-  // Batches are handled one after another, in the order they were read: a device's raise and
-  // clear in consecutive batches must not commit the other way round.
+  // Batches commit one after another, in the order they were read: a device's raise and clear in
+  // consecutive batches must not commit the other way round.
   private previous: Promise<unknown> = Promise.resolve();
+  private readonly caches: ScoringCaches;
 
-  constructor(private readonly options: ScoringConsumerOptions) {}
+  constructor(private readonly options: ScoringConsumerOptions) {
+    const maxAgeMs = options.cacheMaxAgeMs ?? 2000;
+    this.caches = maxAgeMs > 0 ? { features: new OnlineFeatureCache({ maxAgeMs }), legs: new ShipmentLegCache({ maxAgeMs }) } : {};
+  }
 
   start(): Consumption {
     const o = this.options;
@@ -64,20 +77,35 @@ export class ScoringConsumer {
 
   async stop(): Promise<void> {
     await this.consumption?.stop();
+    await this.caches.features?.settled();
   }
 
+  /**
+   * A batch's reads (decoding, shipment legs, online features, the model) start at once, while
+   * the batch before may still be committing; its commit waits for that one's, so commits keep
+   * the order in which batches were read. Nothing the reads look at is written by this consumer.
+   */
   handleBatch(batch: IncomingMessage[]): Promise<AppliedChanges> {
-    const next = this.previous.catch(() => undefined).then(() => this.handleInOrder(batch));
+    const started = process.hrtime.bigint();
+    const prepared = this.prepare(batch);
+    // Its failure is reported by the commit that awaits it, not as an unhandled rejection meanwhile.
+    prepared.catch(() => undefined);
+    const next = this.previous.catch(() => undefined).then(() => this.commit(batch, prepared, started));
     this.previous = next;
     return next;
   }
 
-  private async handleInOrder(batch: IncomingMessage[]): Promise<AppliedChanges> {
-    const started = process.hrtime.bigint();
+  private async prepare(batch: IncomingMessage[]): Promise<{ inputs: RuleInput[]; shipments: ShipmentScoring }> {
     const o = this.options;
     const inputs = await this.decode(batch);
     const scorer = await o.scorer();
-    const shipments = await scoreShipments(o.db, inputs, scorer, o.random ?? Math.random);
+    const shipments = await scoreShipments(o.db, inputs, scorer, o.random ?? Math.random, this.caches);
+    return { inputs, shipments };
+  }
+
+  private async commit(batch: IncomingMessage[], prepared: ReturnType<ScoringConsumer['prepare']>, started: bigint): Promise<AppliedChanges> {
+    const o = this.options;
+    const { inputs, shipments } = await prepared;
     const applied = await o.db.transaction(async (trx) => {
       const conditions = [...inputs.flatMap(evaluate), ...(await sorterAnomalies(trx, inputs)), ...shipments.conditions];
       await fillLocations(trx, conditions);
@@ -90,6 +118,8 @@ export class ScoringConsumer {
     o.metrics.batchSize.observe(batch.length);
     o.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     o.metrics.messages.inc({ outcome: 'scored' }, inputs.length);
+    // Of those, the reports whose shipment leg the delay model scored (one per shipment and batch: its latest report).
+    if (shipments.predictions.length > 0) o.metrics.messages.inc({ outcome: 'predicted' }, shipments.predictions.length);
     if (batch.length > inputs.length) o.metrics.messages.inc({ outcome: 'invalid' }, batch.length - inputs.length);
     return applied;
   }

@@ -3,7 +3,8 @@ import { getOnlineFeatures } from '../../features/online-features';
 import type { FeatureVector } from '../../features/feature-vector';
 import type { EntityRef } from '../../features/entity';
 import type { ShipmentLeg } from '../../features/shipment-leg';
-import { legEntities, legRoles } from '../../models/leg-entities';
+import { legEntities, legRoles, type LegRole } from '../../models/leg-entities';
+import type { OnlineFeatureCache } from './online-feature-cache';
 
 export interface LegInputs {
   rolling: Record<string, number | null>;
@@ -12,25 +13,41 @@ export interface LegInputs {
 }
 
 /**
- * The rolling inputs of several legs of one tenant as of `at`, read in one online-store call:
- * the features of each leg's origin, destination, lane and the network, named `<role>:<feature>`.
+ * The rolling inputs of several legs of one tenant as of `at`, read in one online-store call
+ * (through `cache` when given): the features of each leg's origin, destination, lane and the
+ * network, named `<role>:<feature>`. Without `withFreshness` the freshness maps stay empty.
  */
-export async function legRollingInputs(db: Knex, tenant: string, legs: ShipmentLeg[], at: number): Promise<LegInputs[]> {
+export async function legRollingInputs(db: Knex, tenant: string, legs: ShipmentLeg[], at: number, cache?: OnlineFeatureCache, withFreshness = true): Promise<LegInputs[]> {
   const entities = new Map<string, EntityRef>();
-  for (const leg of legs) for (const e of Object.values(legEntities(leg))) entities.set(`${e.type}:${e.id}`, e);
-  const vectors = await getOnlineFeatures(db, { tenant, entities: [...entities.values()], at });
+  const roles = legs.map((leg) => legEntities(leg));
+  for (const r of roles) for (const e of Object.values(r)) entities.set(`${e.type}:${e.id}`, e);
+  const list = [...entities.values()];
+  const vectors = cache ? await cache.get(db, tenant, list, at) : await getOnlineFeatures(db, { tenant, entities: list, at });
   const byEntity = new Map<string, FeatureVector>(vectors.map((v) => [`${v.entity.type}:${v.entity.id}`, v]));
-  return legs.map((leg) => {
+  // Each entity's inputs in a role are named once, however many legs share them.
+  const named = new Map<string, LegInputs>();
+  const inRole = (role: LegRole, e: EntityRef): LegInputs | undefined => {
+    const key = `${role}:${e.type}:${e.id}`;
+    let n = named.get(key);
+    if (n) return n;
+    const v = byEntity.get(`${e.type}:${e.id}`);
+    if (!v) return undefined;
+    n = { rolling: {}, freshness: {} };
+    for (const [name, value] of Object.entries(v.values)) {
+      n.rolling[`${role}:${name}`] = value;
+      const f = withFreshness ? v.freshness[name] : undefined;
+      if (f) n.freshness[`${role}:${name}`] = f;
+    }
+    named.set(key, n);
+    return n;
+  };
+  return roles.map((r) => {
     const out: LegInputs = { rolling: {}, freshness: {} };
-    const roles = legEntities(leg);
     for (const role of legRoles) {
-      const v = byEntity.get(`${roles[role].type}:${roles[role].id}`);
-      if (!v) continue;
-      for (const [name, value] of Object.entries(v.values)) {
-        out.rolling[`${role}:${name}`] = value;
-        const f = v.freshness[name];
-        if (f) out.freshness[`${role}:${name}`] = f;
-      }
+      const n = inRole(role, r[role]);
+      if (!n) continue;
+      Object.assign(out.rolling, n.rolling);
+      if (withFreshness) Object.assign(out.freshness, n.freshness);
     }
     return out;
   });

@@ -7,6 +7,8 @@ import { reportLocation } from '../alerts/rules/report-location';
 import { currentLeg } from './current-leg';
 import type { DelayScore, DelayScorer } from './delay-scorer';
 import { legRollingInputs } from './leg-rolling-inputs';
+import type { OnlineFeatureCache } from './online-feature-cache';
+import type { ShipmentLegCache } from './shipment-leg-cache';
 import type { StoredPrediction } from './store/insert-predictions';
 import type { ShipmentStatusUpdate } from './store/upsert-shipment-status';
 
@@ -29,23 +31,32 @@ interface Latest {
  * an arrival resolves the predicted-delay alert, otherwise the champion scores the leg with its
  * rolling features as of the report and P(late) raises or resolves with the tenant's hysteresis.
  */
-export async function scoreShipments(db: Knex, inputs: RuleInput[], scorer: DelayScorer | undefined, random: () => number): Promise<ShipmentScoring> {
+export interface ScoringCaches {
+  features?: OnlineFeatureCache;
+  legs?: ShipmentLegCache;
+}
+
+export async function scoreShipments(db: Knex, inputs: RuleInput[], scorer: DelayScorer | undefined, random: () => number, caches: ScoringCaches = {}): Promise<ShipmentScoring> {
   const withShipment = inputs.filter((i) => i.report.shipmentId !== undefined);
   const out: ShipmentScoring = { conditions: [], statuses: [], predictions: [] };
   if (withShipment.length === 0) return out;
-  const legs = await findShipmentLegs(db, withShipment.map((i) => ({ tenant: i.tenant, shipmentId: i.report.shipmentId! })));
+  const refs = withShipment.map((i) => ({ tenant: i.tenant, shipmentId: i.report.shipmentId! }));
+  const legs = caches.legs ? await caches.legs.get(db, refs) : await findShipmentLegs(db, refs);
   const latest = latestPerShipment(withShipment, legs);
+  const statuses = new Map<Latest, ShipmentStatusUpdate>();
   for (const l of latest.values()) {
-    out.statuses.push(statusOf(l));
+    const status = statusOf(l);
+    statuses.set(l, status);
+    out.statuses.push(status);
     if (l.arrived) out.conditions.push(arrivalClears(l));
   }
   if (!scorer) return out;
   const toScore = [...latest.values()].filter((l) => !l.arrived);
   for (const [tenant, group] of groupBy(toScore, (l) => l.input.tenant)) {
     const at = Math.max(...group.map((l) => l.input.at));
-    const features = await legRollingInputs(db, tenant, group.map((l) => l.leg), at);
-    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: features[i]!.rolling })));
-    group.forEach((l, i) => addPrediction(out, l, scores[i]!, features[i]!.rolling, scorer, random));
+    const inputs = await legRollingInputs(db, tenant, group.map((l) => l.leg), at, caches.features, false);
+    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: inputs[i]!.rolling })));
+    group.forEach((l, i) => addPrediction(out, l, statuses.get(l), scores[i]!, inputs[i]!.rolling, scorer, random));
   }
   return out;
 }
@@ -79,7 +90,7 @@ function arrivalClears(l: Latest): Condition {
   };
 }
 
-function addPrediction(out: ShipmentScoring, l: Latest, s: DelayScore, rolling: Record<string, number | null>, scorer: DelayScorer, random: () => number): void {
+function addPrediction(out: ShipmentScoring, l: Latest, status: ShipmentStatusUpdate | undefined, s: DelayScore, rolling: Record<string, number | null>, scorer: DelayScorer, random: () => number): void {
   const { tenant, report, at, rules } = l.input;
   const { raise, clear } = rules.predictedDelay;
   const active = s.pLate >= raise ? true : s.pLate < clear ? false : undefined;
@@ -97,7 +108,6 @@ function addPrediction(out: ShipmentScoring, l: Latest, s: DelayScore, rolling: 
       deviceId: report.deviceId, location: reportLocation(report),
     });
   }
-  const status = out.statuses.find((x) => x.tenant === tenant && x.shipmentId === l.shipmentId);
   if (status) status.prediction = { pLate: s.pLate, delayP50Min: s.delayP50Min, delayP90Min: s.delayP90Min, modelVersion: scorer.modelVersion, at };
   out.predictions.push({
     tenant, shipmentId: l.shipmentId, legSeq: l.leg.seq, reportId: report.id, deviceId: report.deviceId, predictedAt: at,
@@ -108,6 +118,11 @@ function addPrediction(out: ShipmentScoring, l: Latest, s: DelayScore, rolling: 
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const i of items) out.set(key(i), [...(out.get(key(i)) ?? []), i]);
+  for (const i of items) {
+    const k = key(i);
+    const list = out.get(k);
+    if (list) list.push(i);
+    else out.set(k, [i]);
+  }
   return out;
 }

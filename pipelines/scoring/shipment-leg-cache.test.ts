@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import { shipmentKey, type ShipmentRef } from '../../features/store/find-shipment-legs';
+import type { ShipmentLeg } from '../../features/shipment-leg';
+import { ShipmentLegCache } from './shipment-leg-cache';
+
+const db = {} as Knex;
+const leg = (shipmentId: string, seq: number): ShipmentLeg => ({ shipmentId, seq, mode: 'road', from: 'HAM', to: 'MUC', plannedDeparture: 0, plannedArrival: 1 });
+
+describe('shipment leg cache', () => {
+  it('reads each shipment once per maxAgeMs (each entry living 50–100 % of it), those without legs included', async () => {
+    let now = 0;
+    const booked = new Map([[shipmentKey('acme', 'S1'), [leg('S1', 0), leg('S1', 1)]]]);
+    const asked: string[][] = [];
+    const cache = new ShipmentLegCache({
+      maxAgeMs: 2000, now: () => now, random: () => 1,
+      read: async (_db: Knex, refs: ShipmentRef[]) => {
+        asked.push(refs.map((r) => r.shipmentId));
+        return new Map([...booked].filter(([k]) => refs.some((r) => shipmentKey(r.tenant, r.shipmentId) === k)));
+      },
+    });
+    const refs = [{ tenant: 'acme', shipmentId: 'S1' }, { tenant: 'acme', shipmentId: 'S2' }, { tenant: 'acme', shipmentId: 'S1' }];
+    const first = await cache.get(db, refs);
+    expect([...first.keys()]).toEqual([shipmentKey('acme', 'S1')]);
+    expect(first.get(shipmentKey('acme', 'S1'))!.map((l) => l.seq)).toEqual([0, 1]);
+    expect(asked).toEqual([['S1', 'S2']]);
+    // S2 gets booked: seen once its "no legs" entry expires.
+    booked.set(shipmentKey('acme', 'S2'), [leg('S2', 0)]);
+    now = 1999;
+    expect((await cache.get(db, refs)).has(shipmentKey('acme', 'S2'))).toBe(false);
+    expect(asked).toHaveLength(1);
+    now = 2000;
+    expect((await cache.get(db, refs)).has(shipmentKey('acme', 'S2'))).toBe(true);
+    expect(asked).toEqual([['S1', 'S2'], ['S1', 'S2']]);
+  });
+});
