@@ -1,108 +1,297 @@
 import { Redis } from 'ioredis';
-import { createDb } from '../core/db';
+import { loadConfig } from '../core/config';
+import { createDb, type Db } from '../core/db';
 import { createLogger } from '../core/logger';
-import { migrateToLatest } from '../core/migrate';
 import { createApiKey } from '../core/store/create-api-key';
+import { upsertShipmentLegs, type ShipmentLeg } from '../features';
+import { createArtifactStore } from '../models/registry/create-artifact-store';
+import { loadDelayModel } from '../models/registry/load-delay-model';
+import { loadTensorflow } from '../models/tf-backend';
 import { RedisStreamsTransport } from '../pipelines/redis-streams-transport';
+import { legRollingInputs } from '../pipelines/scoring/leg-rolling-inputs';
+import { benchChampion } from './bench-champion';
 import { startFlowcast, stopChild } from './child-process';
-import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
 import { listenForOpenedAlerts } from './alert-stream-listener';
+import { replayLiveFlightTraffic } from './live-flight-traffic';
+import { plantCongestion } from './planted-congestion';
 import type { Benchmark, BenchmarkOptions } from './run';
 
 const tenant = 'bench';
+const minute = 60_000;
 
 /**
- * `flowcast score` and `flowcast api` run as processes of their own; this process publishes
- * reports at a fixed rate (a few planted low-battery conditions among them, each on a device of
- * its own) and listens on the SSE stream. Latency = publish of the planted report → its alert
- * event read from the stream; missed = planted conditions with no alert.
+ * The scoring consumer as it runs in production: `flowcast score` and `flowcast api` as processes
+ * of their own on a copy of the bench model database (a promoted champion delay model trained on
+ * the real 2001 flights, bench/bench-champion.ts). Before the load, the tenant gets live traffic:
+ * two days of real flights replayed to end now (legs and rolling features of hubs, lanes and the
+ * network), and `--shipments` of its devices (trackers on trucks, containers and air cargo) each
+ * carry a shipment with a booked leg under way on a real lane — so each of their reports makes the
+ * consumer read the leg's online features, score it with the champion and update the shipment.
+ * The rest (sorters, drones) carry none. Planted: low-battery reports (`--planted` per second,
+ * each on a device of its own) and first reports of shipments on legs out of a jammed hub that the
+ * champion, before the run, gives P(late) ≥ 0.8 (`--plantedDelay` per second, each a shipment of
+ * its own). After `--warmup` seconds of the same load (nothing counted), latency = publish of a
+ * planted report → its alert's `opened` event read from the SSE stream; missed = planted
+ * conditions without one once the stream is drained.
  */
 export const benchmark: Benchmark = {
   name: 'scoring',
-  description: 'reports → scoring consumer (own process) → alert on the SSE stream of the API (own process)',
+  description: 'reports → scoring consumer (own process, champion delay model, booked legs, live features) → alert on the SSE stream of the API (own process)',
   async run(options: BenchmarkOptions) {
     const seconds = options.seconds ?? 20;
+    const warmupSeconds = Number(options.warmup ?? 5);
     const rate = Number(options.rate ?? 5000);
     const devices = Number(options.devices ?? 3000);
     const plantedPerSec = Number(options.planted ?? 20);
+    const plantedDelayPerSec = Number(options.plantedDelay ?? 4);
+    const shipmentShare = Number(options.shipments ?? 0.8);
     const databaseUrl = process.env.DATABASE_URL;
     const redisUrl = process.env.REDIS_URL;
     if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run it as `npm run bench -- scoring`');
-    const dbUrl = await freshDatabase(databaseUrl, 'flowcast_bench_scoring');
+    if (!(shipmentShare >= 0 && shipmentShare <= 1)) throw new Error('--shipments is the share of devices on a booked shipment leg, between 0 and 1');
+    const say = (line: string) => process.stderr.write(`bench scoring: ${line}\n`);
+
+    const setupStarted = Date.now();
+    const bench = await benchChampion(databaseUrl, 'flowcast_bench_scoring');
+    const dbUrl = bench.databaseUrl;
+    const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl });
+    const logger = createLogger({ name: 'bench-scoring', level: 'warn' });
     const db = createDb({ url: dbUrl, poolMax: 2 });
-    await migrateToLatest(db);
+    const traffic = await replayLiveFlightTraffic({ db, logger, tenant, allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS });
+    say(`live traffic: ${traffic.legs.length} real legs replayed, ${traffic.events} events fed to the rolling features (ending a minute ago)`);
+
+    const now = Date.now();
+    const trackers = Array.from({ length: devices }, (_, i) => i).filter((i) => isTracker(i, shipmentShare));
+    const underWay = inFlightLegs(traffic.legs, now, (warmupSeconds + seconds + 180) * 1000);
+    if (trackers.length > 0 && underWay.length === 0) throw new Error('no replayed leg is under way now: cannot book tracker legs');
+    const trackerLegs: ShipmentLeg[] = trackers.map((i, k) => ({ ...(underWay[k % underWay.length] as ShipmentLeg), shipmentId: `trk-shp-${i}`, seq: 0 }));
+    await upsertShipmentLegs(db, tenant, trackerLegs);
+    say(`booked ${trackerLegs.length} tracker shipments (${Math.round(shipmentShare * 100)}% of ${devices} devices) on ${new Set(trackerLegs.map((l) => `${l.from}>${l.to}`)).size} lanes under way now`);
+
+    const planted = await plantDelays(db, traffic.legs, config.FEATURE_ALLOWED_LATENESS_MS, Math.ceil(plantedDelayPerSec * seconds), logger, say);
+    const lateLegs = planted.legs;
+    const trackerP = await championCheck(db, trackerLegs, Date.now(), logger);
+    say(`champion before the run: P(late) ≥ 0.7 for ${trackerP.filter((p) => p >= 0.7).length} of ${trackerLegs.length} tracker legs (their shipments' predicted-delay alerts are counted apart)`);
+    const setupSeconds = (Date.now() - setupStarted) / 1000;
+
     const { key } = await createApiKey(db, { tenant, scopes: ['read'] });
     const streamKey = `flowcast:bench:scoring:${Date.now()}`;
-    const port = String(18_000 + Math.floor(Math.random() * 1000));
-    const env = { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, STREAM_KEY: streamKey, STREAM_GROUPS: 'scoring', LOG_LEVEL: 'warn', HTTP_PORT: port, HTTP_HOST: '127.0.0.1' };
-    const scorer = await startFlowcast(['score', '--no-webhooks'], { ...env, LOG_LEVEL: 'info' }, /scoring consumer started/);
-    const api = await startFlowcast(['api'], { ...env, LOG_LEVEL: 'info' }, /API listening/);
+    const port = 18_000 + Math.floor(Math.random() * 1000);
+    const env = { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, STREAM_KEY: streamKey, STREAM_GROUPS: 'scoring', LOG_LEVEL: 'info', HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' };
+    const metricsUrl = `http://127.0.0.1:${port + 1000}/metrics`;
+    const scorer = await startFlowcast(['score', '--no-webhooks'], { ...env, METRICS_PORT: String(port + 1000) }, /scoring consumer started/);
+    const api = await startFlowcast(['api'], env, /API listening/);
 
     const redis = new Redis(redisUrl);
-    const transport = new RedisStreamsTransport({ redis, logger: createLogger({ level: 'warn' }), streamKey });
-    const sent = new Map<string, number>();
-    const latencies: number[] = [];
-    const stream = await listenForOpenedAlerts(`http://127.0.0.1:${port}/v1/alerts/stream`, key, ({ deviceId }) => {
-      if (deviceId === null) return;
-      const at = sent.get(deviceId);
-      if (at !== undefined && !deviceId.startsWith('seen:')) {
-        latencies.push(Date.now() - at);
-        sent.set(`seen:${deviceId}`, 1);
+    const transport = new RedisStreamsTransport({ redis, logger, streamKey });
+    const sentBattery = new Map<string, number>();
+    const sentDelay = new Map<string, number>();
+    const batteryLatencies: number[] = [];
+    const delayLatencies: number[] = [];
+    const otherAlerts: Record<string, number> = {};
+    const stream = await listenForOpenedAlerts(`http://127.0.0.1:${port}/v1/alerts/stream`, key, (alert) => {
+      const at = Date.now();
+      if (alert.kind === 'battery_low' && alert.deviceId !== null && sentBattery.has(alert.deviceId)) {
+        batteryLatencies.push(at - (sentBattery.get(alert.deviceId) as number));
+        sentBattery.delete(alert.deviceId);
+      } else if (alert.kind === 'predicted_delay' && sentDelay.has(alert.subject.id)) {
+        delayLatencies.push(at - (sentDelay.get(alert.subject.id) as number));
+        sentDelay.delete(alert.subject.id);
+      } else {
+        otherAlerts[alert.kind] = (otherAlerts[alert.kind] ?? 0) + 1;
       }
     });
 
+    // Warm-up: the same load, nothing planted or counted, so the consumer's caches and the
+    // database's are in the state a consumer that has been running is in.
+    let warm = 0;
+    const warmStarted = Date.now();
+    while (Date.now() - warmStarted < warmupSeconds * 1000) {
+      const due = Math.floor(((Date.now() - warmStarted) / 1000) * rate) - warm;
+      const ts = new Date().toISOString();
+      const batch = Array.from({ length: due }, (_, i) => JSON.stringify(deviceReport(warm + i, devices, shipmentShare, ts, 'w')));
+      await transport.publish(batch.map((data) => ({ tenant, data })));
+      warm += due;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+
+    const before = await scrapeCounters(metricsUrl);
     let published = 0;
-    let planted = 0;
+    let onShipments = 0;
+    let plantedBattery = 0;
+    let plantedDelay = 0;
     const started = Date.now();
     const tickMs = 10;
     while (Date.now() - started < seconds * 1000) {
-      const due = Math.floor(((Date.now() - started) / 1000) * rate) - published;
-      const plantDue = Math.floor(((Date.now() - started) / 1000) * plantedPerSec) - planted;
+      const elapsed = (Date.now() - started) / 1000;
+      const due = Math.floor(elapsed * rate) - published;
+      const batteryDue = Math.floor(elapsed * plantedPerSec) - plantedBattery;
+      const delayDue = Math.min(Math.floor(elapsed * plantedDelayPerSec), lateLegs.length) - plantedDelay;
       const batch: string[] = [];
       const ts = new Date().toISOString();
       for (let i = 0; i < due; i++) {
-        const d = `dev-${(published + i) % devices}`;
-        batch.push(JSON.stringify({ id: `r${published + i}`, deviceId: d, ts, location: { lat: 48 + ((published + i) % 100) / 100, lon: 11 }, metrics: { battery_pct: 60 + ((published + i) % 40), temp_c: 4 } }));
+        const report = deviceReport(published + i, devices, shipmentShare, ts, 'r');
+        if (report.shipmentId !== undefined) onShipments++;
+        batch.push(JSON.stringify(report));
       }
-      const plantedNow: string[] = [];
-      for (let i = 0; i < plantDue; i++) {
-        const d = `planted-${planted + i}`;
-        plantedNow.push(d);
-        batch.push(JSON.stringify({ id: `p${planted + i}`, deviceId: d, ts, location: { lat: 50, lon: 8 }, metrics: { battery_pct: 5 } }));
+      const batteryNow: string[] = [];
+      for (let i = 0; i < batteryDue; i++) {
+        const d = `planted-${plantedBattery + i}`;
+        batteryNow.push(d);
+        batch.push(JSON.stringify({ id: `p${plantedBattery + i}`, deviceId: d, ts, location: { lat: 50, lon: 8 }, metrics: { battery_pct: 5 } }));
+      }
+      const delayNow: string[] = [];
+      for (let i = 0; i < delayDue; i++) {
+        const leg = lateLegs[plantedDelay + i] as ShipmentLeg;
+        delayNow.push(leg.shipmentId);
+        batch.push(JSON.stringify({ id: `l${plantedDelay + i}`, deviceId: `late-${plantedDelay + i}`, ts, shipmentId: leg.shipmentId, location: { lat: 41.9, lon: -87.9 }, metrics: { battery_pct: 80 } }));
       }
       const at = Date.now();
       await transport.publish(batch.map((data) => ({ tenant, data })));
-      for (const d of plantedNow) sent.set(d, at);
+      for (const d of batteryNow) sentBattery.set(d, at);
+      for (const s of delayNow) sentDelay.set(s, at);
       published += due;
-      planted += plantDue;
+      plantedBattery += batteryDue;
+      plantedDelay += delayDue;
       await new Promise((r) => setTimeout(r, tickMs));
     }
     const publishSeconds = (Date.now() - started) / 1000;
-    const drainedAt = await waitDrained(redis, streamKey, 60_000);
+    const drainedAt = await waitDrained(redis, streamKey, 120_000);
     await new Promise((r) => setTimeout(r, 1000));
     stream.close();
-    const total = published + planted;
-    const summary = latencySummary(latencies);
+    const after = await scrapeCounters(metricsUrl);
+    const predictions = (after.predicted ?? 0) - (before.predicted ?? 0);
+    const total = published + plantedBattery + plantedDelay;
+    const all = latencySummary([...batteryLatencies, ...delayLatencies]);
+    const battery = latencySummary(batteryLatencies);
+    const delay = latencySummary(delayLatencies);
+    const drainSeconds = (drainedAt - started) / 1000;
     await Promise.all([stopChild(scorer), stopChild(api)]);
     await redis.del(streamKey);
     redis.disconnect();
     await db.destroy();
     return {
-      reportsPerSec: Math.round(total / ((drainedAt - started) / 1000)),
+      reportsPerSec: Math.round(total / drainSeconds),
       offeredPerSec: Math.round(total / publishSeconds),
-      alertP50Ms: summary.p50,
-      alertP99Ms: summary.p99,
-      alertMaxMs: summary.max,
-      alertsRaised: latencies.length,
-      plantedConditions: planted,
-      missedAlerts: planted - latencies.length,
+      scoredPerSec: Math.round(predictions / drainSeconds),
+      modelVersion: `${bench.model.name} v${bench.model.version}`,
+      modelAuc: bench.model.auc === null ? null : Math.round(bench.model.auc * 1000) / 1000,
+      alertP50Ms: all.p50,
+      alertP99Ms: all.p99,
+      alertMaxMs: all.max,
+      missedAlerts: plantedBattery - batteryLatencies.length + plantedDelay - delayLatencies.length,
+      batteryAlertP50Ms: battery.p50,
+      batteryAlertP99Ms: battery.p99,
+      plantedBattery,
+      missedBatteryAlerts: plantedBattery - batteryLatencies.length,
+      delayAlertP50Ms: delay.p50,
+      delayAlertP99Ms: delay.p99,
+      plantedDelay,
+      missedDelayAlerts: plantedDelay - delayLatencies.length,
+      otherAlerts: Object.entries(otherAlerts).map(([k, n]) => `${k} ${n}`).join(', '),
       reports: total,
+      reportsOnShipments: onShipments + plantedDelay,
+      predictions,
+      trackerShipments: trackerLegs.length,
+      trackerLegsPredictedLateBefore: trackerP.filter((p) => p >= 0.7).length,
+      jammedHub: planted.hub,
       seconds: Math.round(publishSeconds * 10) / 10,
+      warmupSeconds,
+      drainSeconds: Math.round(drainSeconds * 10) / 10,
+      setupSeconds: Math.round(setupSeconds),
     };
   },
 };
 
+/** The n-th ordinary report: device n mod devices, on its shipment when it is a tracker. */
+function deviceReport(n: number, devices: number, shipmentShare: number, ts: string, prefix: string): Record<string, unknown> {
+  const d = n % devices;
+  return {
+    id: `${prefix}${n}`, deviceId: `dev-${d}`, ts, location: { lat: 48 + (n % 100) / 100, lon: 11, speedKph: 60 + (n % 30) },
+    metrics: { battery_pct: 60 + (n % 40), temp_c: 4 }, ...(isTracker(d, shipmentShare) ? { shipmentId: `trk-shp-${d}` } : {}),
+  };
+}
+
+/** Devices on a booked shipment leg: `share` of them, spread evenly over the device numbers. */
+function isTracker(device: number, share: number): boolean {
+  return Math.floor((device + 1) * share) > Math.floor(device * share);
+}
+
+/** Replayed legs in the air now that stay under way for at least `forMs` more, spread over their lanes (one per lane in turn). */
+function inFlightLegs(legs: readonly ShipmentLeg[], now: number, forMs: number): ShipmentLeg[] {
+  const byLane = new Map<string, ShipmentLeg[]>();
+  for (const l of legs) {
+    if (l.plannedDeparture > now || l.plannedArrival < now + forMs) continue;
+    const lane = `${l.from}>${l.to}`;
+    byLane.set(lane, [...(byLane.get(lane) ?? []), l]);
+  }
+  const out: ShipmentLeg[] = [];
+  for (let round = 0; ; round++) {
+    const before = out.length;
+    for (const list of byLane.values()) if (list[round]) out.push(list[round] as ShipmentLeg);
+    if (out.length === before) return out;
+  }
+}
+
+/**
+ * Legs of planted late shipments: a busy hub jams (for 12 minutes its flights leave and arrive
+ * 2.5 h late, fed to the rolling features), and shipments on real lanes out of it are booked,
+ * leaving within the hour. Whether the champion calls them late is checked before the run.
+ */
+async function plantDelays(
+  db: Db, replayed: readonly ShipmentLeg[], allowedLatenessMs: number, count: number,
+  logger: ReturnType<typeof createLogger>, say: (line: string) => void,
+): Promise<{ hub: string; legs: ShipmentLeg[] }> {
+  const lanes = new Map<string, { from: string; to: string; blockMs: number }>();
+  for (const l of replayed) lanes.set(`${l.from}>${l.to}`, { from: l.from, to: l.to, blockMs: l.plannedArrival - l.plannedDeparture });
+  const outOf = new Map<string, { from: string; to: string; blockMs: number }[]>();
+  for (const l of lanes.values()) outOf.set(l.from, [...(outOf.get(l.from) ?? []), l]);
+  // The hub with the most lanes out of it in the replayed traffic.
+  const [hub, outbound] = [...outOf].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
+  if (!hub || !outbound) throw new Error('no lanes to plant late shipments on');
+  const inbound = [...lanes.values()].filter((l) => l.to === hub).map((l) => l.from);
+  const now = Date.now();
+  await plantCongestion({ db, logger, tenant, hub, destinations: outbound.map((l) => l.to), origins: inbound.length > 0 ? inbound : [outbound[0]!.to], allowedLatenessMs, now });
+  // Candidates: every lane out of it, leaving 10 min to 12 h from now; the champion picks.
+  const candidates: ShipmentLeg[] = [];
+  for (let offset = 10; offset < 12 * 60; offset += 20) {
+    for (const lane of outbound) {
+      const plannedDeparture = now + offset * minute;
+      candidates.push({ shipmentId: `late-shp-${candidates.length}`, seq: 0, mode: 'air', from: lane.from, to: lane.to, plannedDeparture, plannedArrival: plannedDeparture + lane.blockMs });
+    }
+  }
+  const p = await championCheck(db, candidates, Date.now(), logger);
+  const legs = candidates.map((leg, i) => ({ leg, p: p[i] as number })).filter((c) => c.p >= 0.8).sort((a, b) => b.p - a.p).slice(0, count).map((c) => c.leg);
+  await upsertShipmentLegs(db, tenant, legs);
+  say(`${hub} jammed (40 flights out and 40 in, 150 min late, in the last 12 min); of ${candidates.length} candidate legs out of it (${outbound.length} lanes, leaving within 12 h) the champion gives ${p.filter((x) => x >= 0.8).length} P(late) ≥ 0.8 (median ${median(p).toFixed(2)}); ${legs.length} booked as planted late shipments`);
+  return { hub, legs };
+}
+
+/** P(late) of legs by the champion with their online features as of `at`, computed here as the consumer will (one batch). */
+async function championCheck(db: Db, legs: ShipmentLeg[], at: number, logger: ReturnType<typeof createLogger>): Promise<number[]> {
+  const { tf } = await loadTensorflow(logger);
+  const { model } = await loadDelayModel(db, createArtifactStore({ MODEL_ARTIFACTS_DIR: 'artifacts/models' }), tf);
+  try {
+    const inputs = await legRollingInputs(db, tenant, legs, at);
+    return [...model.predict(legs.map((l, i) => ({ from: l.from, to: l.to, mode: l.mode, plannedDeparture: l.plannedDeparture, plannedArrival: l.plannedArrival, rolling: inputs[i]!.rolling }))).pLate];
+  } finally {
+    model.dispose();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : (s[Math.floor(s.length / 2)] as number);
+}
+
+/** `flowcast_consumer_messages_total` of the scoring process by outcome. */
+async function scrapeCounters(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(url)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^flowcast_consumer_messages_total\{[^}]*outcome="([^"]+)"[^}]*\} (\S+)$/gm)) out[m[1] as string] = Number(m[2]);
+  return out;
+}
 
 /** Resolves with the time at which the scoring group had read and acknowledged everything. */
 async function waitDrained(redis: Redis, streamKey: string, timeoutMs: number): Promise<number> {
