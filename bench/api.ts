@@ -33,7 +33,7 @@ function load(plan: LoadPlan): Promise<LoadResult> {
 
 /** A benchmark run in the main database must not count the previous run's replayed traffic twice. */
 async function clearTenant(db: Db): Promise<void> {
-  for (const table of ['feature_entity_tiles', 'feature_watermarks', 'shipment_legs']) await db(table).where({ tenant }).delete();
+  for (const table of ['feature_entity_tiles', 'feature_watermarks', 'shipment_legs', 'shipments']) await db(table).where({ tenant }).delete();
 }
 
 /**
@@ -76,7 +76,6 @@ export const benchmark: Benchmark = {
         // One routing system's key; its budget must not be what the benchmark measures.
         API_RATE_LIMIT: String(10_000_000),
       };
-      if (options.cpuProf) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${String(options.cpuProf)}`;
       const api = await startFlowcast(['api'], env, /API listening/);
       try {
         const url = `http://127.0.0.1:${port}/v1/predictions/delay`;

@@ -125,6 +125,17 @@ export const settings = {
     doc: 'Requests one API key may make per `API_RATE_WINDOW_MS` on the alert, shipment and prediction routes (counted in Redis, shared by every API process); more get 429.',
   },
   API_RATE_WINDOW_MS: { schema: int(100), default: '60000', doc: 'Window of `API_RATE_LIMIT`.' },
+  PREDICT_BATCH_WAIT_MS: {
+    schema: int(0).max(2),
+    default: '1',
+    doc: 'Longest a `POST /v1/predictions/delay` request waits for concurrent ones to share its batch (one feature read, one scoring call); 0: only requests arriving in the same event-loop tick share one. At most 2.',
+  },
+  PREDICT_BATCH_MAX_LEGS: { schema: int(1), default: '256', doc: 'A prediction batch starts as soon as it holds this many legs.' },
+  ONLINE_FEATURE_CACHE_MS: {
+    schema: int(0),
+    default: '1000',
+    doc: 'The prediction API reuses an entity\'s online features this long (never past its next tile boundary, when values move on): an event landing in an already closed tile reaches predictions at most this late. 0 reads them for every batch.',
+  },
   RETRAIN_TENANT: { schema: z.string().min(1), default: 'flights', doc: 'Tenant whose labelled legs retraining learns from (`flowcast retrain`, schedules, drift).' },
   RETRAIN_QUEUE_PREFIX: { schema: z.string().min(1), default: 'bull', doc: 'Redis key prefix of the `retrain` and `retrain-triggers` BullMQ queues (separate deployments or tests sharing one Redis use different ones).' },
   RETRAIN_ATTEMPTS: { schema: int(1), default: '3', doc: 'Tries of one retrain job before it is recorded as failed.' },

@@ -7,6 +7,8 @@ import type { WebhookQueue } from '../pipelines/alerts/webhook-queue';
 import { noChampion, type DelayScorerSource } from '../pipelines/scoring/delay-scorer';
 import type { AlertStreamHub } from './alert-stream-hub';
 import type { Auth } from './auth';
+import { DelayPredictor } from './delay-predictor';
+import { OnlineFeatureCache } from './online-feature-cache';
 import { docsPage, openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
 import { alertsRouter } from './routes/alerts';
@@ -24,6 +26,8 @@ export interface AlertsApiDeps {
   webhooks?: Pick<WebhookQueue, 'enqueue'>;
   scorer?: DelayScorerSource;
   rateLimit: { limit: number; windowMs: number };
+  /** Micro-batching of predictions and the online-feature cache (PREDICT_BATCH_*, ONLINE_FEATURE_CACHE_MS). */
+  predictions: { maxWaitMs: number; maxLegs: number; featureCacheMs: number };
   streamPollMs?: number;
 }
 
@@ -45,6 +49,12 @@ export function createAlertsApi(deps: AlertsApiDeps): Router {
     afterChange: (events, deliveryIds) => fanout({ events, deliveryIds }),
   }));
   router.use(shipmentsRouter({ db: deps.db, auth: deps.auth, limit }));
-  router.use(predictionsRouter({ db: deps.db, auth: deps.auth, limit, scorer: deps.scorer ?? noChampion }));
+  const predictor = new DelayPredictor({
+    scorer: deps.scorer ?? noChampion,
+    features: new OnlineFeatureCache({ db: deps.db, ttlMs: deps.predictions.featureCacheMs }),
+    maxWaitMs: deps.predictions.maxWaitMs,
+    maxLegs: deps.predictions.maxLegs,
+  });
+  router.use(predictionsRouter({ auth: deps.auth, limit, predictor }));
   return router;
 }

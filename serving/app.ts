@@ -23,7 +23,7 @@ export interface AppDeps {
   logger: Logger;
   metricsRegistry: Registry;
   /** Alerts, shipments and predictions (issue 6); absent, those routes are not served. */
-  alerts?: Omit<AlertsApiDeps, 'db' | 'logger' | 'auth'>;
+  alerts?: Omit<AlertsApiDeps, 'db' | 'logger' | 'auth' | 'predictions'>;
   /** Retrain, runs, versions, promote and rollback (issue 5); absent, those routes are not served. */
   models?: Omit<ModelsRouteDeps, 'db' | 'logger' | 'auth'>;
 }
@@ -38,7 +38,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ db: deps.db, metricsRegistry: deps.metricsRegistry }));
   app.use(reportsRouter({ ...deps, auth, metrics }));
   app.use(featuresRouter({ db: deps.db, auth }));
-  if (deps.alerts) app.use(createAlertsApi({ ...deps.alerts, db: deps.db, logger: deps.logger, auth }));
+  if (deps.alerts) {
+    const predictions = { maxWaitMs: deps.config.PREDICT_BATCH_WAIT_MS, maxLegs: deps.config.PREDICT_BATCH_MAX_LEGS, featureCacheMs: deps.config.ONLINE_FEATURE_CACHE_MS };
+    app.use(createAlertsApi({ ...deps.alerts, db: deps.db, logger: deps.logger, auth, predictions }));
+  }
   if (deps.models) app.use(modelsRouter({ ...deps.models, db: deps.db, logger: deps.logger, auth }));
   app.use((req) => {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);

@@ -1,19 +1,17 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { z } from 'zod';
-import type { Db } from '../../core/db';
 import { ModelUnavailableError } from '../../core/errors';
 import type { ShipmentLeg } from '../../features/shipment-leg';
-import type { DelayScorerSource } from '../../pipelines/scoring/delay-scorer';
-import { legRollingInputs } from '../../pipelines/scoring/leg-rolling-inputs';
 import { predictDelayBody, type legRequest, type predictDelayAnswer } from '../api-schemas';
 import { principalOf, type Auth } from '../auth';
+import type { DelayPredictor } from '../delay-predictor';
 import { validate } from '../validate';
 
 export interface PredictionsRouteDeps {
-  db: Db;
   auth: Auth;
   limit: RequestHandler;
-  scorer: DelayScorerSource;
+  /** Batches concurrent requests: one feature read and one scoring call for all of them. */
+  predictor: DelayPredictor;
 }
 
 type LegRequest = z.infer<typeof legRequest>;
@@ -28,14 +26,12 @@ export function predictionsRouter(deps: PredictionsRouteDeps): Router {
   router.post('/v1/predictions/delay', deps.auth.requireScope('predict'), deps.limit, express.json({ limit: '2mb' }), async (req, res) => {
     const body = validate(predictDelayBody, req.body, 'prediction request');
     const requested = 'legs' in body ? body.legs : [body];
-    const scorer = await deps.scorer();
-    if (!scorer) throw new ModelUnavailableError('no champion delay model yet: train one and promote it (`flowcast train delay`, `flowcast models promote`)');
-    const now = Date.now();
     const legs = requested.map(toLeg);
-    const inputs = await legRollingInputs(deps.db, principalOf(res).tenant, legs, now);
-    const scores = await scorer.score(legs.map((leg, i) => ({ leg, rolling: inputs[i]!.rolling })));
+    const done = await deps.predictor.predict({ tenant: principalOf(res).tenant, legs });
+    if (!done) throw new ModelUnavailableError('no champion delay model yet: train one and promote it (`flowcast train delay`, `flowcast models promote`)');
+    const { inputs, scores, at: now } = done;
     const answer: z.infer<typeof predictDelayAnswer> = {
-      model: { name: scorer.modelName, version: scorer.modelVersion },
+      model: done.model,
       predictions: scores.map((s, i) => ({
         pLate: s.pLate,
         delayP50Min: s.delayP50Min,

@@ -1,0 +1,89 @@
+import type { EntityRef } from '../features/entity';
+import type { FeatureVector } from '../features/feature-vector';
+import type { ShipmentLeg } from '../features/shipment-leg';
+import { legEntities, legRoles } from '../models/leg-entities';
+import type { DelayScore, DelayScorerSource } from '../pipelines/scoring/delay-scorer';
+import type { LegInputs } from '../pipelines/scoring/leg-rolling-inputs';
+import { MicroBatcher } from './micro-batcher';
+import type { OnlineFeatureCache } from './online-feature-cache';
+
+export interface DelayPredictionRequest {
+  tenant: string;
+  legs: ShipmentLeg[];
+}
+
+export interface DelayPrediction {
+  model: { name: string; version: string };
+  /** The read time of the rolling inputs (epoch ms). */
+  at: number;
+  /** Per leg: its rolling inputs with their freshness, and its score. */
+  inputs: LegInputs[];
+  scores: DelayScore[];
+}
+
+export interface DelayPredictorOptions {
+  scorer: DelayScorerSource;
+  features: OnlineFeatureCache;
+  /** Longest a request waits for others to share its batch (ms); 0: only those arriving in the same tick. */
+  maxWaitMs: number;
+  /** A batch starts once it holds this many legs. */
+  maxLegs: number;
+  now?: () => number;
+}
+
+/**
+ * `POST /v1/predictions/delay` behind a micro-batcher: the requests arriving together share one
+ * champion (the same version for all of them), one read of the online features of every hub,
+ * lane and network they need (through the short-lived cache) and one scoring call. Undefined:
+ * there is no champion.
+ */
+export class DelayPredictor {
+  private readonly batcher: MicroBatcher<DelayPredictionRequest, DelayPrediction | undefined>;
+  private readonly now: () => number;
+
+  constructor(private readonly o: DelayPredictorOptions) {
+    this.now = o.now ?? Date.now;
+    this.batcher = new MicroBatcher({ run: (requests) => this.run(requests), maxWaitMs: o.maxWaitMs, maxBatch: o.maxLegs, weight: (r) => r.legs.length });
+  }
+
+  predict(request: DelayPredictionRequest): Promise<DelayPrediction | undefined> {
+    return this.batcher.submit(request);
+  }
+
+  private async run(requests: DelayPredictionRequest[]): Promise<(DelayPrediction | undefined)[]> {
+    const scorer = await this.o.scorer();
+    if (!scorer) return requests.map(() => undefined);
+    const at = this.now();
+    const byTenant = new Map<string, DelayPredictionRequest[]>();
+    for (const r of requests) byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r]);
+    const inputsOf = new Map<DelayPredictionRequest, LegInputs[]>();
+    await Promise.all([...byTenant].map(async ([tenant, mine]) => {
+      const entities: EntityRef[] = mine.flatMap((r) => r.legs.flatMap((leg) => Object.values(legEntities(leg))));
+      const vectors = await this.o.features.get(tenant, entities, at);
+      for (const r of mine) inputsOf.set(r, r.legs.map((leg) => legInputs(leg, vectors)));
+    }));
+    const all = requests.flatMap((r) => r.legs.map((leg, i) => ({ leg, rolling: (inputsOf.get(r) as LegInputs[])[i]!.rolling })));
+    const scores = await scorer.score(all);
+    let k = 0;
+    return requests.map((r) => {
+      const mine = scores.slice(k, (k += r.legs.length));
+      return { model: { name: scorer.modelName, version: scorer.modelVersion }, at, inputs: inputsOf.get(r) as LegInputs[], scores: mine };
+    });
+  }
+}
+
+/** A leg's rolling inputs, named `<role>:<feature>` as the delay model reads them (as pipelines/scoring/leg-rolling-inputs.ts names them). */
+function legInputs(leg: ShipmentLeg, vectors: Map<string, FeatureVector>): LegInputs {
+  const out: LegInputs = { rolling: {}, freshness: {} };
+  const roles = legEntities(leg);
+  for (const role of legRoles) {
+    const v = vectors.get(`${roles[role].type}:${roles[role].id}`);
+    if (!v) continue;
+    for (const name in v.values) {
+      out.rolling[`${role}:${name}`] = v.values[name] as number | null;
+      const f = v.freshness[name];
+      if (f) out.freshness[`${role}:${name}`] = f;
+    }
+  }
+  return out;
+}
