@@ -10,6 +10,7 @@ import { createApiKey } from '../core/store/create-api-key';
 import { championOf } from '../models/registry/model-registry';
 import { predictDelayAnswer } from '../serving/api-schemas';
 import type { LoadPlan, LoadResult } from './api-load';
+import { benchChampion } from './bench-champion';
 import { startFlowcast, stopChild } from './child-process';
 import { replayLiveFlightTraffic, spreadOverLanes } from './live-flight-traffic';
 import type { Benchmark, BenchmarkOptions } from './run';
@@ -37,6 +38,7 @@ async function clearTenant(db: Db): Promise<void> {
 }
 
 /**
+ * `npm run bench -- api [--seconds 15] [--connections 20] [--legs 400] [--workers N] [--database given]`:
  * `flowcast api` as its own process and autocannon in another, on loopback: single-leg
  * `POST /v1/predictions/delay` against the registry's champion, with live rolling features
  * (two days of the real 2001 flights replayed to end now) and a few hundred different legs
@@ -52,15 +54,16 @@ export const benchmark: Benchmark = {
     const databaseUrl = process.env.DATABASE_URL;
     const redisUrl = process.env.REDIS_URL;
     if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run it as `npm run bench -- api`');
-    if (options.database !== 'given') throw new Error('run it with --database given (a registry holding a champion delay model)');
-    const dbUrl = databaseUrl;
+    // By default a fresh copy of the bench model template (a champion trained on 100,000 real
+    // flights, bench/bench-champion.ts); `--database given` uses DATABASE_URL's registry as it is.
+    const dbUrl = options.database === 'given' ? databaseUrl : (await benchChampion(databaseUrl, 'flowcast_bench_api')).databaseUrl;
     const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl });
     const logger = createLogger({ name: 'bench-api', level: 'warn' });
     const db = createDb({ url: dbUrl, poolMax: 2 });
     try {
       await migrateToLatest(db);
       const champion = await championOf(db, 'delay');
-      if (!champion) throw new Error('no champion delay model in the registry: train and promote one first');
+      if (!champion) throw new Error('no champion delay model in the registry of the database given: train and promote one first, or leave out --database given');
       await clearTenant(db);
       const started = Date.now();
       const traffic = await replayLiveFlightTraffic({ db, logger, tenant, allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS });
@@ -76,6 +79,7 @@ export const benchmark: Benchmark = {
         // One routing system's key; its budget must not be what the benchmark measures.
         API_RATE_LIMIT: String(10_000_000),
       };
+      if (options.workers !== undefined) env.API_WORKERS = String(options.workers);
       const api = await startFlowcast(['api'], env, /API listening/);
       try {
         const url = `http://127.0.0.1:${port}/v1/predictions/delay`;
@@ -97,7 +101,7 @@ export const benchmark: Benchmark = {
           errors: r.errors + r.timeouts + r.non2xx,
           statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
           connections,
-          apiWorkers: process.env.API_WORKERS ?? 'default',
+          apiWorkers: env.API_WORKERS ?? process.env.API_WORKERS ?? 'default',
           setupSeconds,
           loadAvg: os.loadavg().map((l) => Math.round(l * 100) / 100),
         };
