@@ -15,7 +15,9 @@ export interface LegInputs {
 /**
  * The rolling inputs of several legs of one tenant as of `at`, read in one online-store call
  * (through `cache` when given): the features of each leg's origin, destination, lane and the
- * network, named `<role>:<feature>`. Without `withFreshness` the freshness maps stay empty.
+ * network, named `<role>:<feature>`. Without `withFreshness` the freshness maps stay empty, and
+ * legs whose four feature vectors are the same objects (a cache answering) share one `rolling`
+ * record, named once: treat it as read-only.
  */
 export async function legRollingInputs(db: Knex, tenant: string, legs: ShipmentLeg[], at: number, cache?: OnlineFeatureCache, withFreshness = true): Promise<LegInputs[]> {
   const entities = new Map<string, EntityRef>();
@@ -24,31 +26,52 @@ export async function legRollingInputs(db: Knex, tenant: string, legs: ShipmentL
   const list = [...entities.values()];
   const vectors = cache ? await cache.get(db, tenant, list, at) : await getOnlineFeatures(db, { tenant, entities: list, at });
   const byEntity = new Map<string, FeatureVector>(vectors.map((v) => [`${v.entity.type}:${v.entity.id}`, v]));
-  // Each entity's inputs in a role are named once, however many legs share them.
-  const named = new Map<string, LegInputs>();
-  const inRole = (role: LegRole, e: EntityRef): LegInputs | undefined => {
-    const key = `${role}:${e.type}:${e.id}`;
-    let n = named.get(key);
-    if (n) return n;
-    const v = byEntity.get(`${e.type}:${e.id}`);
-    if (!v) return undefined;
-    n = { rolling: {}, freshness: {} };
-    for (const [name, value] of Object.entries(v.values)) {
-      n.rolling[`${role}:${name}`] = value;
-      const f = withFreshness ? v.freshness[name] : undefined;
-      if (f) n.freshness[`${role}:${name}`] = f;
-    }
-    named.set(key, n);
-    return n;
-  };
+  const vectorOf = (e: EntityRef) => byEntity.get(`${e.type}:${e.id}`);
+  if (!withFreshness) {
+    return roles.map((r) => ({ rolling: combined(legRoles.map((role) => vectorOf(r[role]))), freshness: {} }));
+  }
   return roles.map((r) => {
     const out: LegInputs = { rolling: {}, freshness: {} };
     for (const role of legRoles) {
-      const n = inRole(role, r[role]);
-      if (!n) continue;
-      Object.assign(out.rolling, n.rolling);
-      if (withFreshness) Object.assign(out.freshness, n.freshness);
+      const v = vectorOf(r[role]);
+      if (!v) continue;
+      for (const [name, value] of Object.entries(v.values)) {
+        out.rolling[`${role}:${name}`] = value;
+        const f = v.freshness[name];
+        if (f) out.freshness[`${role}:${name}`] = f;
+      }
     }
     return out;
   });
+}
+
+type Rolling = Record<string, number | null>;
+
+// Memos on the vectors themselves: they live as long as the feature cache keeps the vectors.
+const namedInRole = new WeakMap<FeatureVector, Partial<Record<LegRole, Rolling>>>();
+const combinedOf = new WeakMap<FeatureVector, { parts: (FeatureVector | undefined)[]; rolling: Rolling }>();
+
+/** The vectors' values named `<role>:<feature>` in role order, in one record; the same record again for the same vectors. */
+function combined(parts: (FeatureVector | undefined)[]): Rolling {
+  const key = parts[legRoles.indexOf('lane')];
+  const memo = key ? combinedOf.get(key) : undefined;
+  if (memo && memo.parts.every((p, i) => p === parts[i])) return memo.rolling;
+  const rolling: Rolling = {};
+  parts.forEach((v, i) => {
+    if (v) Object.assign(rolling, named(v, legRoles[i] as LegRole));
+  });
+  if (key) combinedOf.set(key, { parts, rolling });
+  return rolling;
+}
+
+function named(v: FeatureVector, role: LegRole): Rolling {
+  let byRole = namedInRole.get(v);
+  if (!byRole) namedInRole.set(v, (byRole = {}));
+  let out = byRole[role];
+  if (!out) {
+    out = {};
+    for (const [name, value] of Object.entries(v.values)) out[`${role}:${name}`] = value;
+    byRole[role] = out;
+  }
+  return out;
 }
