@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -125,9 +126,14 @@ export const settings = {
     doc: 'Requests one API key may make per `API_RATE_WINDOW_MS` on the alert, shipment and prediction routes (counted in Redis, shared by every API process); more get 429.',
   },
   API_RATE_WINDOW_MS: { schema: int(100), default: '60000', doc: 'Window of `API_RATE_LIMIT`.' },
+  API_WORKERS: {
+    schema: z.union([z.literal('auto'), int(1)]).transform((v) => (v === 'auto' ? availableParallelism() : v)),
+    default: '1',
+    doc: '`flowcast api` processes sharing the port (node:cluster), each a whole API with its own connections and caches; `auto`: one per CPU.',
+  },
   PREDICT_BATCH_WAIT_MS: {
     schema: int(0).max(2),
-    default: '1',
+    default: '0',
     doc: 'Longest a `POST /v1/predictions/delay` request waits for concurrent ones to share its batch (one feature read, one scoring call); 0: only requests arriving in the same event-loop tick share one. At most 2.',
   },
   PREDICT_BATCH_MAX_LEGS: { schema: int(1), default: '256', doc: 'A prediction batch starts as soon as it holds this many legs.' },

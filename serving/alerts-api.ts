@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import type { Db } from '../core/db';
 import { createAlertFanout } from '../pipelines/alerts/alert-fanout';
 import type { WebhookQueue } from '../pipelines/alerts/webhook-queue';
-import { noChampion, type DelayScorerSource } from '../pipelines/scoring/delay-scorer';
+import type { DelayScorerSource } from '../pipelines/scoring/delay-scorer';
 import type { AlertStreamHub } from './alert-stream-hub';
 import type { Auth } from './auth';
-import { DelayPredictor } from './delay-predictor';
-import { OnlineFeatureCache } from './online-feature-cache';
+import { bufferedJsonBody } from './buffered-json-body';
+import type { DelayPredictor } from './delay-predictor';
 import { docsPage, openApiDocument } from './openapi';
-import { rateLimit } from './rate-limit';
+import { rateLimit, type RateLimiter } from './rate-limit';
 import { alertsRouter } from './routes/alerts';
 import { predictionsRouter } from './routes/predictions';
 import { shipmentsRouter } from './routes/shipments';
@@ -24,17 +24,22 @@ export interface AlertsApiDeps {
   /** Wakes SSE streams; built by the caller, who closes it. */
   hub: AlertStreamHub;
   webhooks?: Pick<WebhookQueue, 'enqueue'>;
+  /** The champion predictions score with (createApp builds `predictor` from it). */
   scorer?: DelayScorerSource;
+  /** Per-key budget (createApp builds `limiter` from it). */
   rateLimit: { limit: number; windowMs: number };
-  /** Micro-batching of predictions and the online-feature cache (PREDICT_BATCH_*, ONLINE_FEATURE_CACHE_MS). */
-  predictions: { maxWaitMs: number; maxLegs: number; featureCacheMs: number };
+  limiter: RateLimiter;
+  predictor: DelayPredictor;
   streamPollMs?: number;
 }
+
+/** Largest `POST /v1/predictions/delay` body, bytes (2 MB: 1,000 legs fit many times over). */
+export const predictionBodyLimit = 2 * 1024 * 1024;
 
 /** The alert, shipment and prediction routes with their rate limit, SSE hub and OpenAPI document. */
 export function createAlertsApi(deps: AlertsApiDeps): Router {
   const hub = deps.hub;
-  const limit = rateLimit({ redis: deps.redis, ...deps.rateLimit });
+  const limit = rateLimit(deps.limiter);
   const fanout = createAlertFanout({ redis: deps.redis, logger: deps.logger, webhooks: deps.webhooks });
   const router = express.Router();
   const document = openApiDocument();
@@ -49,12 +54,6 @@ export function createAlertsApi(deps: AlertsApiDeps): Router {
     afterChange: (events, deliveryIds) => fanout({ events, deliveryIds }),
   }));
   router.use(shipmentsRouter({ db: deps.db, auth: deps.auth, limit }));
-  const predictor = new DelayPredictor({
-    scorer: deps.scorer ?? noChampion,
-    features: new OnlineFeatureCache({ db: deps.db, ttlMs: deps.predictions.featureCacheMs }),
-    maxWaitMs: deps.predictions.maxWaitMs,
-    maxLegs: deps.predictions.maxLegs,
-  });
-  router.use(predictionsRouter({ auth: deps.auth, limit, predictor }));
+  router.use(predictionsRouter({ auth: deps.auth, limit, predictor: deps.predictor, jsonBody: bufferedJsonBody(predictionBodyLimit) }));
   return router;
 }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { grantsScope, parseApiKey, secretMatches, type ApiKeyScope } from '../core/api-key';
 import type { Db } from '../core/db';
@@ -16,6 +17,11 @@ const unknownKey = 'unknown API key: send a key printed by `flowcast keys create
 export interface Auth {
   /** Refuses the request unless it carries a live key holding `scope` (admin holds every scope). */
   requireScope(scope: ApiKeyScope): RequestHandler;
+  /**
+   * The principal of a request whose key is in the cache, live and holding `scope`, without
+   * waiting on anything; undefined in every other case (requireScope then decides, and explains).
+   */
+  peek(headers: IncomingHttpHeaders, scope: ApiKeyScope): Principal | undefined;
 }
 
 export interface AuthOptions {
@@ -29,8 +35,15 @@ export interface AuthOptions {
 }
 
 export function createAuth(db: Db, options: AuthOptions = {}): Auth {
-  const lookup = cachedLookup(db, options.cacheTtlMs ?? 5_000, options.now ?? Date.now);
+  const { lookup, cached } = cachedLookup(db, options.cacheTtlMs ?? 5_000, options.now ?? Date.now);
   return {
+    peek: (headers, scope) => {
+      const key = keyIn(headers);
+      const parsed = key === undefined ? undefined : parseApiKey(key);
+      const stored = parsed ? cached(parsed.id) : undefined;
+      if (!parsed || !stored || stored.revokedAt || !grantsScope(stored.scopes, scope) || !secretMatches(parsed.secret, stored.secretHash)) return undefined;
+      return { keyId: stored.id, tenant: stored.tenant, scopes: stored.scopes };
+    },
     requireScope: (scope) => async (req, res, next) => {
       const principal = await authenticate(lookup, presentedKey(req));
       if (!grantsScope(principal.scopes, scope)) {
@@ -52,25 +65,39 @@ export function principalOf(res: Response): Principal {
 }
 
 function presentedKey(req: Request): string {
-  const header = req.get('x-api-key');
-  if (header) return header.trim();
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-  if (bearer?.[1]) return bearer[1];
+  const key = keyIn(req.headers);
+  if (key !== undefined) return key;
   throw new UnauthorizedError('missing API key: send it in the x-api-key header (or as Authorization: Bearer <key>)');
+}
+
+/** The key in x-api-key, else in Authorization: Bearer; undefined when neither has one. */
+function keyIn(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['x-api-key'];
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  if (value) return value.trim();
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  return bearer?.[1] || undefined;
 }
 
 type KeyLookup = (id: string) => Promise<StoredApiKey | undefined>;
 
 // Every request would otherwise cost a Postgres round trip before any work is done.
-function cachedLookup(db: Db, ttlMs: number, now: () => number): KeyLookup {
+function cachedLookup(db: Db, ttlMs: number, now: () => number): { lookup: KeyLookup; cached: (id: string) => StoredApiKey | undefined } {
   const cache = new Map<string, { key: StoredApiKey; until: number }>();
-  return async (id) => {
+  const cached = (id: string) => {
     const hit = cache.get(id);
-    if (hit && hit.until > now()) return hit.key;
-    const key = await findApiKey(db, id);
-    if (key) cache.set(id, { key, until: now() + ttlMs });
-    else cache.delete(id);
-    return key;
+    return hit && hit.until > now() ? hit.key : undefined;
+  };
+  return {
+    cached,
+    lookup: async (id) => {
+      const hit = cached(id);
+      if (hit) return hit;
+      const key = await findApiKey(db, id);
+      if (key) cache.set(id, { key, until: now() + ttlMs });
+      else cache.delete(id);
+      return key;
+    },
   };
 }
 

@@ -18,6 +18,8 @@ export interface DelayPrediction {
   at: number;
   /** Per leg: its rolling inputs with their freshness, and its score. */
   inputs: LegInputs[];
+  /** Per leg, per role (legRoles order): the feature vector its inputs come from. */
+  vectors: (FeatureVector | undefined)[][];
   scores: DelayScore[];
 }
 
@@ -57,33 +59,43 @@ export class DelayPredictor {
     const byTenant = new Map<string, DelayPredictionRequest[]>();
     for (const r of requests) byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r]);
     const inputsOf = new Map<DelayPredictionRequest, LegInputs[]>();
+    const vectorsOf = new Map<DelayPredictionRequest, (FeatureVector | undefined)[][]>();
     await Promise.all([...byTenant].map(async ([tenant, mine]) => {
       const entities: EntityRef[] = mine.flatMap((r) => r.legs.flatMap((leg) => Object.values(legEntities(leg))));
       const vectors = await this.o.features.get(tenant, entities, at);
-      for (const r of mine) inputsOf.set(r, r.legs.map((leg) => legInputs(leg, vectors)));
+      for (const r of mine) {
+        const used = r.legs.map((leg) => legVectors(leg, vectors));
+        vectorsOf.set(r, used);
+        inputsOf.set(r, used.map(legInputs));
+      }
     }));
     const all = requests.flatMap((r) => r.legs.map((leg, i) => ({ leg, rolling: (inputsOf.get(r) as LegInputs[])[i]!.rolling })));
     const scores = await scorer.score(all);
     let k = 0;
     return requests.map((r) => {
       const mine = scores.slice(k, (k += r.legs.length));
-      return { model: { name: scorer.modelName, version: scorer.modelVersion }, at, inputs: inputsOf.get(r) as LegInputs[], scores: mine };
+      return { model: { name: scorer.modelName, version: scorer.modelVersion }, at, inputs: inputsOf.get(r) as LegInputs[], vectors: vectorsOf.get(r) as (FeatureVector | undefined)[][], scores: mine };
     });
   }
 }
 
-/** A leg's rolling inputs, named `<role>:<feature>` as the delay model reads them (as pipelines/scoring/leg-rolling-inputs.ts names them). */
-function legInputs(leg: ShipmentLeg, vectors: Map<string, FeatureVector>): LegInputs {
-  const out: LegInputs = { rolling: {}, freshness: {} };
+/** The vectors of a leg's origin, destination, lane and the network (legRoles order). */
+function legVectors(leg: ShipmentLeg, vectors: Map<string, FeatureVector>): (FeatureVector | undefined)[] {
   const roles = legEntities(leg);
-  for (const role of legRoles) {
-    const v = vectors.get(`${roles[role].type}:${roles[role].id}`);
-    if (!v) continue;
+  return legRoles.map((role) => vectors.get(`${roles[role].type}:${roles[role].id}`));
+}
+
+/** A leg's rolling inputs, named `<role>:<feature>` as the delay model reads them (as pipelines/scoring/leg-rolling-inputs.ts names them). */
+function legInputs(vectors: (FeatureVector | undefined)[]): LegInputs {
+  const out: LegInputs = { rolling: {}, freshness: {} };
+  legRoles.forEach((role, r) => {
+    const v = vectors[r];
+    if (!v) return;
     for (const name in v.values) {
       out.rolling[`${role}:${name}`] = v.values[name] as number | null;
       const f = v.freshness[name];
       if (f) out.freshness[`${role}:${name}`] = f;
     }
-  }
+  });
   return out;
 }

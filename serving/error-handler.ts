@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { FlowcastError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../core/errors';
 
@@ -15,19 +15,21 @@ export interface ErrorBody {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
-    const known = toFlowcastError(err);
-    const status = known?.httpStatus ?? 500;
-    if (!known || status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    else logger.debug({ code: known.code, status, url: req.originalUrl }, known.message);
-    send(res, status, known ?? new FlowcastError('FC_INTERNAL', 'internal error: the request could not be completed', 500));
+    const answer = errorAnswer(err, logger, req.method, req.originalUrl);
+    if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(answer.status).json(answer.body);
   };
 }
 
-function send(res: Response, status: number, err: FlowcastError): void {
-  const body: ErrorBody = { error: { code: err.code, message: err.message, details: err.details } };
-  // HTTP requires a 401 to say which scheme it wants.
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  res.status(status).json(body);
+/** The status and body of the answer to `err` (logged as errorHandler logs it): for handlers outside Express. */
+export function errorAnswer(err: unknown, logger: Logger, method: string | undefined, url: string | undefined): { status: number; body: ErrorBody } {
+  const known = toFlowcastError(err);
+  const status = known?.httpStatus ?? 500;
+  if (!known || status >= 500) logger.error({ err, method, url }, 'request failed');
+  else logger.debug({ code: known.code, status, url }, known.message);
+  const e = known ?? new FlowcastError('FC_INTERNAL', 'internal error: the request could not be completed', 500);
+  // HTTP requires a 401 to say which scheme it wants (errorHandler sets WWW-Authenticate).
+  return { status, body: { error: { code: e.code, message: e.message, details: e.details } } };
 }
 
 /** Errors of body-parser (and http-errors) carry a `type` and a client-safe `status`. */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Request, Response } from 'express';
 import { RateLimitedError } from '../core/errors';
-import { rateLimit } from './rate-limit';
+import { RateLimiter, rateLimit } from './rate-limit';
 
 /** Redis as the lease script sees it: one counter per key (what the Lua does, in JS). */
 function fakeRedis() {
@@ -57,5 +57,24 @@ describe('rateLimit', () => {
     const results = [];
     for (let i = 0; i < 5; i++) results.push((await call(handler, 'k')).ok);
     expect(results).toEqual([true, true, true, false, false]);
+  });
+
+  it('takes without Redis only what this process leased, and takes back a refund in the same window', async () => {
+    const { redis, calls } = fakeRedis();
+    let t = 5_000;
+    const limiter = new RateLimiter({ redis, limit: 1000, windowMs: 60_000, now: () => t });
+    expect(limiter.tryTake('k')).toBe(false);
+    expect(await limiter.take('k')).toEqual({ ok: true, retryAfterSeconds: 0 });
+    expect(await limiter.take('k')).toEqual({ ok: true, retryAfterSeconds: 0 });
+    // The second take leased 2: one is left here.
+    expect(calls).toEqual([1, 2]);
+    expect(limiter.tryTake('k')).toBe(true);
+    expect(limiter.tryTake('k')).toBe(false);
+    limiter.refund('k');
+    expect(limiter.tryTake('k')).toBe(true);
+    limiter.refund('k');
+    t += 60_000;
+    // A new window: the refund of the old one is gone.
+    expect(limiter.tryTake('k')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { onShutdown } from '../../core/graceful-shutdown';
@@ -5,7 +6,8 @@ import { createMetricsRegistry } from '../../core/metrics';
 import { WebhookQueue } from '../../pipelines/alerts/webhook-queue';
 import { createTransport } from '../../pipelines/create-transport';
 import { AlertStreamHub } from '../../serving/alert-stream-hub';
-import { createApp } from '../../serving/app';
+import { announceListening, clusterWideMetrics, superviseApiWorkers } from '../../serving/api-workers';
+import { createApi } from '../../serving/app';
 import { listenHttp } from '../../serving/http-server';
 import { startPredictionChampion } from '../../serving/prediction-champion';
 import { RetrainQueue } from '../../training/retrain-queue';
@@ -17,17 +19,24 @@ export function registerApi(program: Command): void {
     .description('serve the HTTP API (POST /v1/reports, /healthz, /readyz, /metrics) on HTTP_HOST:HTTP_PORT')
     .action(async () => {
       const { config, logger, db } = createContext('api');
+      if (config.API_WORKERS > 1 && cluster.isPrimary) {
+        await db.destroy();
+        superviseApiWorkers({ workers: config.API_WORKERS, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+        return;
+      }
       const transport = createTransport({ config, logger });
-      const metricsRegistry = createMetricsRegistry('api');
+      const metricsRegistry = clusterWideMetrics(createMetricsRegistry('api'));
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const hub = new AlertStreamHub(redis.duplicate(), logger);
       const webhooks = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
       const champion = await startPredictionChampion({ db, logger, settings: config, subscriber: redis.duplicate(), explainTop: 5, pollMs: config.CHAMPION_POLL_MS });
       const alerts = { redis, hub, webhooks, scorer: champion.source, rateLimit: { limit: config.API_RATE_LIMIT, windowMs: config.API_RATE_WINDOW_MS } };
       const retrain = new RetrainQueue({ connection: redis, prefix: config.RETRAIN_QUEUE_PREFIX, attempts: config.RETRAIN_ATTEMPTS, backoffMs: config.RETRAIN_BACKOFF_MS });
-      const app = createApp({ config, db, transport, logger, metricsRegistry, alerts, models: { retrain, redis, tenant: config.RETRAIN_TENANT } });
-      const http = await listenHttp(app, config.HTTP_HOST, config.HTTP_PORT);
-      logger.info({ url: http.url, transport: transport.name }, `API listening on ${http.url}`);
+      const { handler } = createApi({ config, db, transport, logger, metricsRegistry, alerts, models: { retrain, redis, tenant: config.RETRAIN_TENANT } });
+      const http = await listenHttp(handler, config.HTTP_HOST, config.HTTP_PORT);
+      if (cluster.isWorker) logger.info({ url: http.url, worker: cluster.worker?.id }, `API worker ${cluster.worker?.id} listening on ${http.url}`);
+      else logger.info({ url: http.url, transport: transport.name }, `API listening on ${http.url}`);
+      announceListening(http.url);
       // Requests in flight still publish and write dead letters, so transport and db close last.
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
         hub.close();
