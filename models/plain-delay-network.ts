@@ -117,8 +117,7 @@ export class PlainDelayNetwork {
         const a = vc * h1;
         const b = mc * h1;
         for (let h = 0; h < h1; h++) zo[h] = (z1[h] as number) + dv * (w1[a + h] as number) + dm * (w1[b + h] as number);
-        this.head(zo, out);
-        occluded[i * r + k] = Math.fround(sigmoid(out[0] as number));
+        occluded[i * r + k] = Math.fround(sigmoid(this.logit(zo)));
       }
     }
     return { predictions, occluded };
@@ -134,7 +133,7 @@ export class PlainDelayNetwork {
       const x = batch.dense[row + c] as number;
       if (x === 0) continue;
       const o = c * h1;
-      for (let h = 0; h < h1; h++) z[h] = (z[h] as number) + x * (w1[o + h] as number);
+      axpy(z, x, w1, o, h1);
     }
     this.addEmbedding(z, this.hubE, batch.origin[i] as number, this.hubDim, this.dense);
     this.addEmbedding(z, this.hubE, batch.destination[i] as number, this.hubDim, this.dense + this.hubDim);
@@ -148,28 +147,18 @@ export class PlainDelayNetwork {
     for (let d = 0; d < dim; d++) {
       const x = table[id * dim + d] as number;
       const o = (col + d) * h1;
-      for (let h = 0; h < h1; h++) z[h] = (z[h] as number) + x * (w1[o + h] as number);
+      axpy(z, x, w1, o, h1);
     }
   }
 
   /** ReLU, the second layer, ReLU and the three outputs, from the first layer's sums. */
   private head(z1: Float64Array, out: Float64Array): void {
-    const h1 = this.h1;
-    const h2 = this.h2;
-    const a2 = this.a2;
-    const w2 = this.w2;
+    const a2 = this.secondLayer(z1);
     const wOut = this.wOut;
-    a2.set(this.b2);
-    for (let h = 0; h < h1; h++) {
-      const x = z1[h] as number;
-      if (!(x > 0)) continue;
-      const o = h * h2;
-      for (let j = 0; j < h2; j++) a2[j] = (a2[j] as number) + x * (w2[o + j] as number);
-    }
     let o0 = this.bOut[0] as number;
     let o1 = this.bOut[1] as number;
     let o2 = this.bOut[2] as number;
-    for (let j = 0; j < h2; j++) {
+    for (let j = 0; j < this.h2; j++) {
       const x = a2[j] as number;
       if (!(x > 0)) continue;
       o0 += x * (wOut[j * 3] as number);
@@ -180,6 +169,55 @@ export class PlainDelayNetwork {
     out[1] = o1;
     out[2] = o2;
   }
+
+  /** The logit of P(late) alone (all occlusion needs). */
+  private logit(z1: Float64Array): number {
+    const a2 = this.secondLayer(z1);
+    const wOut = this.wOut;
+    let o0 = this.bOut[0] as number;
+    for (let j = 0; j < this.h2; j++) {
+      const x = a2[j] as number;
+      if (x > 0) o0 += x * (wOut[j * 3] as number);
+    }
+    return o0;
+  }
+
+  /** Pre-activation sums of the second layer from the first layer's (ReLU skips inactive units; unrolled by 4, the hot loop). */
+  private secondLayer(z1: Float64Array): Float64Array {
+    const h1 = this.h1;
+    const h2 = this.h2;
+    const a2 = this.a2;
+    const w2 = this.w2;
+    const even = h2 - (h2 % 4);
+    a2.set(this.b2);
+    for (let h = 0; h < h1; h++) {
+      const x = z1[h] as number;
+      if (!(x > 0)) continue;
+      const o = h * h2;
+      let j = 0;
+      for (; j < even; j += 4) {
+        a2[j] = (a2[j] as number) + x * (w2[o + j] as number);
+        a2[j + 1] = (a2[j + 1] as number) + x * (w2[o + j + 1] as number);
+        a2[j + 2] = (a2[j + 2] as number) + x * (w2[o + j + 2] as number);
+        a2[j + 3] = (a2[j + 3] as number) + x * (w2[o + j + 3] as number);
+      }
+      for (; j < h2; j++) a2[j] = (a2[j] as number) + x * (w2[o + j] as number);
+    }
+    return a2;
+  }
+}
+
+/** z[0..n) += x · w[o..o+n), unrolled by 4. */
+function axpy(z: Float64Array, x: number, w: Float64Array, o: number, n: number): void {
+  const even = n - (n % 4);
+  let h = 0;
+  for (; h < even; h += 4) {
+    z[h] = (z[h] as number) + x * (w[o + h] as number);
+    z[h + 1] = (z[h + 1] as number) + x * (w[o + h + 1] as number);
+    z[h + 2] = (z[h + 2] as number) + x * (w[o + h + 2] as number);
+    z[h + 3] = (z[h + 3] as number) + x * (w[o + h + 3] as number);
+  }
+  for (; h < n; h++) z[h] = (z[h] as number) + x * (w[o + h] as number);
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -91,11 +91,17 @@ function legInputs(vectors: (FeatureVector | undefined)[]): LegInputs {
   legRoles.forEach((role, r) => {
     const v = vectors[r];
     if (!v) return;
+    const names = inputNames[r] as Map<string, string>;
     for (const name in v.values) {
-      out.rolling[`${role}:${name}`] = v.values[name] as number | null;
+      let input = names.get(name);
+      if (input === undefined) names.set(name, (input = `${role}:${name}`));
+      out.rolling[input] = v.values[name] as number | null;
       const f = v.freshness[name];
-      if (f) out.freshness[`${role}:${name}`] = f;
+      if (f) out.freshness[input] = f;
     }
   });
   return out;
 }
+
+/** Per role, feature name → input name (`<role>:<feature>`), made once. */
+const inputNames = legRoles.map(() => new Map<string, string>());
