@@ -79,7 +79,8 @@ export const benchmark: Benchmark = {
         // One routing system's key; its budget must not be what the benchmark measures.
         API_RATE_LIMIT: String(10_000_000),
       };
-      if (options.workers !== undefined) env.API_WORKERS = String(options.workers);
+      // As a deployment serving predictions runs it: one API process per CPU (API_WORKERS=auto).
+      env.API_WORKERS = String(options.workers ?? process.env.API_WORKERS ?? 'auto');
       const api = await startFlowcast(['api'], env, /API listening/);
       try {
         const url = `http://127.0.0.1:${port}/v1/predictions/delay`;
@@ -101,7 +102,7 @@ export const benchmark: Benchmark = {
           errors: r.errors + r.timeouts + r.non2xx,
           statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
           connections,
-          apiWorkers: env.API_WORKERS ?? process.env.API_WORKERS ?? 'default',
+          apiWorkers: env.API_WORKERS,
           setupSeconds,
           loadAvg: os.loadavg().map((l) => Math.round(l * 100) / 100),
         };

@@ -129,7 +129,7 @@ export const settings = {
   API_WORKERS: {
     schema: z.union([z.literal('auto'), int(1)]).transform((v) => (v === 'auto' ? availableParallelism() : v)),
     default: '1',
-    doc: '`flowcast api` processes sharing the port (node:cluster), each a whole API with its own connections and caches; `auto`: one per CPU.',
+    doc: '`flowcast api` processes sharing the port (node:cluster), each a whole API with its own connections (`DATABASE_POOL_MAX` each) and caches; `auto`: one per CPU (the prediction benchmark\'s setting). Default 1: with several, one client\'s requests may reach processes that switch to a new champion a few milliseconds apart.',
   },
   PREDICT_BATCH_WAIT_MS: {
     schema: int(0).max(2),

@@ -40,8 +40,9 @@ export function registerApi(program: Command): void {
       // Requests in flight still publish and write dead letters, so transport and db close last.
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
         hub.close();
-        await champion.stop();
+        // Requests in flight may still be predicting: the champion goes once they are answered.
         await http.close();
+        await champion.stop();
         await webhooks.close();
         await retrain.close();
         redis.disconnect();
