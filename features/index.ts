@@ -7,6 +7,7 @@ export { createFeatureUpdater, type FeatureUpdaterOptions, type StoredReportsHoo
 export { createFeatureMetrics, type FeatureMetrics } from './feature-metrics';
 export type { FeatureVector } from './feature-vector';
 export { getOnlineFeatures, type OnlineRequest } from './online-features';
+export { OnlineFeatureCache, type OnlineFeatureCacheOptions } from './online-feature-cache';
 export { getHistoricalFeatureColumns, getHistoricalFeatures, type HistoricalColumns, type HistoricalRequest, type HistoricalRow } from './historical-features';
 export { shipmentLegSchema, type ShipmentLeg } from './shipment-leg';
 export { upsertShipmentLegs } from './store/upsert-shipment-legs';

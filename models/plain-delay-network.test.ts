@@ -58,21 +58,27 @@ describe('PlainDelayNetwork', () => {
     }
   });
 
-  it('occludes each rolling input as a full forward pass with that input missing would', async () => {
+  it('sets each rolling input to its training mean as a full TensorFlow.js forward pass with its two standardised columns at 0 would', async () => {
     const m = await model(3);
     const examples = legs(120);
-    const { predictions, occlusion } = new PlainDelayNetwork(m.artifact).predictWithOcclusion(m.encode(examples));
+    const batch = m.encode(examples);
+    const { predictions, occlusion } = new PlainDelayNetwork(m.artifact).predictWithOcclusion(batch);
     expect(occlusion.rolling).toEqual(rolling);
     expect(Array.from(predictions.pLate)).toEqual(Array.from(new PlainDelayNetwork(m.artifact).predict(m.encode(examples)).pLate));
+    const width = m.artifact.encoder.columns.length;
     rolling.forEach((name, k) => {
-      const full = m.predict(examples.map((e) => ({ ...e, rolling: { ...e.rolling, [name]: null } }))).pLate;
-      examples.forEach((e, i) => {
-        const got = occlusion.pLate[i * rolling.length + k] as number;
-        const v = e.rolling[name];
-        if (v === null || v === undefined || !Number.isFinite(v)) expect(got).toBeNaN();
-        else expect(got).toBeCloseTo(full[i] as number, 5);
-      });
+      const value = m.artifact.encoder.columns.findIndex((c) => c.name === name);
+      const flag = m.artifact.encoder.columns.findIndex((c) => c.name === `${name}#missing`);
+      expect([value, flag].every((c) => c >= 0)).toBe(true);
+      const dense = Float32Array.from(batch.dense);
+      for (let i = 0; i < batch.size; i++) dense[i * width + value] = dense[i * width + flag] = 0;
+      const full = m.predictEncoded({ ...batch, dense }).pLate;
+      // Every input, missing ones too (missingness can be informative).
+      examples.forEach((_, i) => expect(occlusion.pLate[i * rolling.length + k] as number).toBeCloseTo(full[i] as number, 5));
     });
+    // Missing inputs do move P(late) from their baseline.
+    const missing = examples.findIndex((e) => e.rolling[rolling[0] as string] === null);
+    expect(occlusion.pLate[missing * rolling.length]).not.toBeCloseTo(predictions.pLate[missing] as number, 6);
     m.dispose();
   });
 });

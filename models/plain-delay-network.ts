@@ -2,9 +2,13 @@ import { decodeWeight, type DelayModelArtifact } from './delay-model-artifact';
 import type { DelayPredictions } from './delay-model';
 import type { EncodedBatch } from './feature-encoder';
 
-/** Per leg of a batch: P(late) with each rolling input treated as missing in turn. */
+/**
+ * Per leg of a batch: P(late) with each rolling input in turn at its training mean (the
+ * baseline of the top-features explanation, docs/MODEL.md): both of its standardised dense
+ * columns, value and missing flag, set to 0, which is their mean on the training data.
+ */
 export interface Occlusion {
-  /** size × rolling.length, row-major; NaN where the input was missing already (nothing to occlude). */
+  /** size × rolling.length, row-major. */
   pLate: Float64Array;
   rolling: readonly string[];
 }
@@ -16,9 +20,10 @@ export interface Occlusion {
  * (what the one-hot product computes); sums run in float64 and the outputs are rounded to
  * float32 as TensorFlow.js returns them. A unit test keeps it equal to DelayModel.predict.
  *
- * Occlusion (the top-features explanation) reuses the first layer: treating one rolling input
- * as missing changes two standardised dense columns (value and missing flag), so the occluded
- * first-layer sums are the leg's sums plus two weight rows, not a new forward pass.
+ * Occlusion (the top-features explanation) reuses the first layer: setting one rolling input
+ * to its training mean changes two standardised dense columns (value and missing flag, both to
+ * 0), so the occluded first-layer sums are the leg's sums minus two weighted rows, not a new
+ * forward pass.
  */
 export class PlainDelayNetwork {
   private readonly hubE: Float64Array;
@@ -37,9 +42,6 @@ export class PlainDelayNetwork {
   private readonly scale: number;
   /** First dense column of the rolling values; their missing flags follow all of them. */
   private readonly rollingStart: number;
-  /** Standardised value and missing-flag columns of an input treated as missing. */
-  private readonly missingValue: Float64Array;
-  private readonly missingFlag: Float64Array;
   /** Scratch for the second layer. */
   private readonly a2: Float64Array;
   readonly rolling: readonly string[];
@@ -67,21 +69,14 @@ export class PlainDelayNetwork {
     if (this.w1.length !== (this.dense + 2 * this.hubDim + this.laneDim) * this.h1) throw new Error('delay network: w1 does not fit the encoder columns');
     this.scale = artifact.delayScaleMin;
     this.rolling = [...encoder.rolling];
-    const r = this.rolling.length;
-    this.rollingStart = this.dense - 2 * r;
-    const standard = (col: number, raw: number) => {
-      const c = encoder.columns[col] as { mean: number; std: number };
-      return Math.fround((raw - c.mean) / c.std);
-    };
-    this.missingValue = Float64Array.from(this.rolling, (_, k) => standard(this.rollingStart + k, 0));
-    this.missingFlag = Float64Array.from(this.rolling, (_, k) => standard(this.rollingStart + r + k, 1));
+    this.rollingStart = this.dense - 2 * this.rolling.length;
   }
 
   predict(batch: EncodedBatch): DelayPredictions {
     return this.run(batch, false).predictions;
   }
 
-  /** Predictions and, per leg and rolling input, P(late) with that input occluded. */
+  /** Predictions and, per leg and rolling input, P(late) with that input at its training mean. */
   predictWithOcclusion(batch: EncodedBatch): { predictions: DelayPredictions; occlusion: Occlusion } {
     const { predictions, occluded } = this.run(batch, true);
     return { predictions, occlusion: { pLate: occluded, rolling: this.rolling } };
@@ -108,10 +103,11 @@ export class PlainDelayNetwork {
       for (let k = 0; k < r; k++) {
         const vc = this.rollingStart + k;
         const mc = vc + r;
-        const dv = (this.missingValue[k] as number) - (batch.dense[row + vc] as number);
-        const dm = (this.missingFlag[k] as number) - (batch.dense[row + mc] as number);
+        // Both columns to 0 (their training means): the sums lose what the leg's values added.
+        const dv = -(batch.dense[row + vc] as number);
+        const dm = -(batch.dense[row + mc] as number);
         if (dv === 0 && dm === 0) {
-          occluded[i * r + k] = Number.NaN;
+          occluded[i * r + k] = predictions.pLate[i] as number;
           continue;
         }
         const a = vc * h1;

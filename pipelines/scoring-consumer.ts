@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { decodeReport } from '../core/decode-report';
 import type { ConsumerMetrics } from '../core/metrics';
+import { OnlineFeatureCache } from '../features/online-feature-cache';
 import { applyConditions, type AppliedChanges } from './alerts/apply-conditions';
 import type { Condition } from './alerts/condition';
 import { batteryRule } from './alerts/rules/battery-rule';
@@ -15,7 +16,6 @@ import { findDeviceLocations } from './alerts/store/find-device-locations';
 import type { DelayScorerSource } from './scoring/delay-scorer';
 import { scoreShipments, type ScoringCaches, type ShipmentScoring } from './scoring/score-shipments';
 import { ShipmentLegCache } from './scoring/shipment-leg-cache';
-import { OnlineFeatureCache } from './scoring/online-feature-cache';
 import { insertPredictions } from './scoring/store/insert-predictions';
 import { upsertShipmentStatus } from './scoring/store/upsert-shipment-status';
 import type { Consumption, IncomingMessage, Transport } from './transport';
@@ -37,9 +37,9 @@ export interface ScoringConsumerOptions {
   random?: () => number;
   /**
    * Longest the consumer reuses what it read for an earlier batch: a hub's, lane's or the
-   * network's online features in the same tiles (pipelines/scoring/online-feature-cache.ts) and a
-   * shipment's booked legs (pipelines/scoring/shipment-leg-cache.ts); default 2,000 ms, 0 reads
-   * them for every batch.
+   * network's online features in the same tiles (features/online-feature-cache.ts, read again in
+   * the background after half of it) and a shipment's booked legs
+   * (pipelines/scoring/shipment-leg-cache.ts); default 2,000 ms, 0 reads them for every batch.
    */
   cacheMaxAgeMs?: number;
 }
@@ -63,7 +63,9 @@ export class ScoringConsumer {
 
   constructor(private readonly options: ScoringConsumerOptions) {
     const maxAgeMs = options.cacheMaxAgeMs ?? 2000;
-    this.caches = maxAgeMs > 0 ? { features: new OnlineFeatureCache({ maxAgeMs }), legs: new ShipmentLegCache({ maxAgeMs }) } : {};
+    this.caches = maxAgeMs > 0
+      ? { features: new OnlineFeatureCache({ db: options.db, maxAgeMs, refreshAfterMs: maxAgeMs / 2 }), legs: new ShipmentLegCache({ maxAgeMs }) }
+      : {};
   }
 
   start(): Consumption {

@@ -56,7 +56,8 @@ export const delayPrediction = z.object({
   delayP90Min: z.number(),
   predictedArrival: z.string(),
   features: z.record(z.string(), featureValue),
-  topFeatures: z.array(z.object({ feature: z.string(), contribution: z.number() })),
+  topFeatures: z.array(z.object({ feature: z.string(), contribution: z.number() }))
+    .describe('The rolling inputs that moved P(late) most, largest first: P(late) minus P(late) with the input at its training mean'),
 });
 
 export const predictDelayAnswer = z.object({

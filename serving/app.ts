@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../core/config';
 import type { Db } from '../core/db';
 import { NotFoundError } from '../core/errors';
+import { OnlineFeatureCache } from '../features/online-feature-cache';
 import type { Transport } from '../pipelines/transport';
 import { noChampion } from '../pipelines/scoring/delay-scorer';
 import { createAlertsApi, predictionBodyLimit, type AlertsApiDeps } from './alerts-api';
@@ -12,7 +13,6 @@ import { createAuth } from './auth';
 import { errorHandler } from './error-handler';
 import { DelayPredictor } from './delay-predictor';
 import { createHttpMetrics } from './http-metrics';
-import { OnlineFeatureCache } from './online-feature-cache';
 import { predictionFastPath } from './prediction-fast-path';
 import { RateLimiter } from './rate-limit';
 import { requestMetrics } from './request-metrics';
@@ -60,7 +60,7 @@ export function createApi(deps: AppDeps): Api {
     const limiter = new RateLimiter({ redis: deps.alerts.redis, ...deps.alerts.rateLimit });
     const predictor = new DelayPredictor({
       scorer: deps.alerts.scorer ?? noChampion,
-      features: new OnlineFeatureCache({ db: deps.db, ttlMs: deps.config.ONLINE_FEATURE_CACHE_MS }),
+      features: new OnlineFeatureCache({ db: deps.db, maxAgeMs: deps.config.ONLINE_FEATURE_CACHE_MS }),
       maxWaitMs: deps.config.PREDICT_BATCH_WAIT_MS,
       maxLegs: deps.config.PREDICT_BATCH_MAX_LEGS,
     });

@@ -1,9 +1,9 @@
 import type { EntityRef } from '../features/entity';
 import type { FeatureVector } from '../features/feature-vector';
+import type { OnlineFeatureCache } from '../features/online-feature-cache';
 import type { ShipmentLeg } from '../features/shipment-leg';
 import type { DelayScorer, LegToScore } from '../pipelines/scoring/delay-scorer';
 import { DelayPredictor } from './delay-predictor';
-import type { OnlineFeatureCache } from './online-feature-cache';
 
 const leg = (from: string, to: string): ShipmentLeg => ({ shipmentId: `${from}${to}`, seq: 0, mode: 'air', from, to, plannedDeparture: 0, plannedArrival: 3_600_000 });
 

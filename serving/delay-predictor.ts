@@ -1,11 +1,11 @@
 import type { EntityRef } from '../features/entity';
 import type { FeatureVector } from '../features/feature-vector';
+import type { OnlineFeatureCache } from '../features/online-feature-cache';
 import type { ShipmentLeg } from '../features/shipment-leg';
 import { legEntities, legRoles } from '../models/leg-entities';
 import type { DelayScore, DelayScorerSource } from '../pipelines/scoring/delay-scorer';
 import type { LegInputs } from '../pipelines/scoring/leg-rolling-inputs';
 import { MicroBatcher } from './micro-batcher';
-import type { OnlineFeatureCache } from './online-feature-cache';
 
 export interface DelayPredictionRequest {
   tenant: string;

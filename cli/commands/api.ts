@@ -5,11 +5,11 @@ import { onShutdown } from '../../core/graceful-shutdown';
 import { createMetricsRegistry } from '../../core/metrics';
 import { WebhookQueue } from '../../pipelines/alerts/webhook-queue';
 import { createTransport } from '../../pipelines/create-transport';
+import { startDelayChampion } from '../../pipelines/scoring/start-delay-champion';
 import { AlertStreamHub } from '../../serving/alert-stream-hub';
 import { announceListening, clusterWideMetrics, superviseApiWorkers } from '../../serving/api-workers';
 import { createApi } from '../../serving/app';
 import { listenHttp } from '../../serving/http-server';
-import { startPredictionChampion } from '../../serving/prediction-champion';
 import { RetrainQueue } from '../../training/retrain-queue';
 import { createContext } from '../context';
 
@@ -29,7 +29,7 @@ export function registerApi(program: Command): void {
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const hub = new AlertStreamHub(redis.duplicate(), logger);
       const webhooks = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
-      const champion = await startPredictionChampion({ db, logger, settings: config, subscriber: redis.duplicate(), explainTop: 5, pollMs: config.CHAMPION_POLL_MS });
+      const champion = await startDelayChampion({ db, logger, settings: config, subscriber: redis.duplicate(), explainTop: 5, pollMs: config.CHAMPION_POLL_MS });
       const alerts = { redis, hub, webhooks, scorer: champion.source, rateLimit: { limit: config.API_RATE_LIMIT, windowMs: config.API_RATE_WINDOW_MS } };
       const retrain = new RetrainQueue({ connection: redis, prefix: config.RETRAIN_QUEUE_PREFIX, attempts: config.RETRAIN_ATTEMPTS, backoffMs: config.RETRAIN_BACKOFF_MS });
       const { handler } = createApi({ config, db, transport, logger, metricsRegistry, alerts, models: { retrain, redis, tenant: config.RETRAIN_TENANT } });

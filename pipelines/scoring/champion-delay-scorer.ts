@@ -1,23 +1,41 @@
 import type { ChampionHolder } from '../../models/champion-holder';
 import type { DelayModel } from '../../models/delay-model';
 import type { LegExample } from '../../models/leg-example';
+import { PlainDelayNetwork, type Occlusion } from '../../models/plain-delay-network';
 import type { DelayScore, DelayScorer, DelayScorerSource, FeatureContribution, LegToScore } from './delay-scorer';
 
 export interface ChampionScorerOptions {
   holder: ChampionHolder<DelayModel>;
-  /** Top contributing inputs to explain per leg (0: none, the scoring consumer's default for speed). */
+  /** Top contributing inputs to explain per leg (0: none, the default). */
   explainTop?: number;
 }
 
-/** The registry's champion (kept current by a ChampionWatcher) as a DelayScorer; none until one is promoted. */
+/**
+ * The registry's champion (kept current by a ChampionWatcher) as a DelayScorer, for the scoring
+ * consumer and the prediction API alike; none until one is promoted. The network is evaluated in
+ * plain JavaScript on the artifact's weights (models/plain-delay-network.ts, held equal to
+ * TensorFlow.js by unit tests), so a leg costs microseconds, not a TensorFlow.js call.
+ *
+ * Top features: for every rolling input the model reads, P(late) minus P(late) with that input
+ * at its training mean (both standardised columns, value and missing flag, at 0), rounded to
+ * 1e-4, largest in absolute value first. A missing input is explained too: being missing is
+ * itself information the model uses. `score(legs, {explainFrom})` explains only the legs whose
+ * P(late) reaches it (the scoring consumer: its tenant's raise threshold, what alerts carry).
+ */
 export function championDelayScorer(o: ChampionScorerOptions): DelayScorerSource {
+  const networks = new WeakMap<DelayModel, PlainDelayNetwork>();
+  const explainTop = o.explainTop ?? 0;
   return async () => {
     const held = o.holder.current();
     if (!held) return undefined;
+    const model = held.value;
+    let network = networks.get(model);
+    if (!network) networks.set(model, (network = new PlainDelayNetwork(model.artifact)));
+    const net = network;
     const scorer: DelayScorer = {
       modelName: o.holder.model,
       modelVersion: String(held.version),
-      score: async (legs) => scoreWith(held.value, legs, o.explainTop ?? 0),
+      score: async (legs, options) => scoreWith(model, net, legs, explainTop, options?.explainFrom ?? 0),
     };
     return scorer;
   };
@@ -27,29 +45,30 @@ const toExample = ({ leg, rolling }: LegToScore): LegExample => ({
   from: leg.from, to: leg.to, mode: leg.mode, plannedDeparture: leg.plannedDeparture, plannedArrival: leg.plannedArrival, rolling,
 });
 
-function scoreWith(model: DelayModel, legs: LegToScore[], explainTop: number): DelayScore[] {
-  const examples = legs.map(toExample);
-  const base = model.predict(examples);
-  const top = explainTop > 0 ? occlusion(model, examples, base.pLate, explainTop) : legs.map(() => []);
-  return legs.map((_, i) => ({ pLate: base.pLate[i]!, delayP50Min: base.p50Min[i]!, delayP90Min: base.p90Min[i]!, topFeatures: top[i]! }));
+function scoreWith(model: DelayModel, network: PlainDelayNetwork, legs: LegToScore[], explainTop: number, explainFrom: number): DelayScore[] {
+  const batch = model.encode(legs.map(toExample));
+  if (explainTop > 0 && !(explainFrom > 0)) {
+    const { predictions: p, occlusion } = network.predictWithOcclusion(batch);
+    return legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: topOf(p.pLate[i]!, occlusion, i, explainTop) }));
+  }
+  const p = network.predict(batch);
+  const out: DelayScore[] = legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: [] }));
+  if (explainTop <= 0) return out;
+  // Only the legs asked for (the scoring consumer: those that would raise an alert) pay for it.
+  const chosen = out.flatMap((s, i) => (s.pLate >= explainFrom ? [i] : []));
+  if (chosen.length === 0) return out;
+  const { predictions, occlusion } = network.predictWithOcclusion(model.encode(chosen.map((i) => toExample(legs[i]!))));
+  chosen.forEach((i, j) => (out[i]!.topFeatures = topOf(predictions.pLate[j]!, occlusion, j, explainTop)));
+  return out;
 }
 
-/**
- * Contribution of each rolling input by occlusion: P(late) with the input known minus P(late)
- * with it treated as missing (as the encoder does for an entity without history). All occluded
- * copies are scored in one batch.
- */
-function occlusion(model: DelayModel, examples: LegExample[], pLate: Float32Array, top: number): FeatureContribution[][] {
-  const copies: { leg: number; feature: string; example: LegExample }[] = [];
-  examples.forEach((e, leg) => {
-    for (const feature of model.rollingInputs) {
-      if (e.rolling[feature] === null || e.rolling[feature] === undefined) continue;
-      copies.push({ leg, feature, example: { ...e, rolling: { ...e.rolling, [feature]: null } } });
-    }
-  });
-  const out: FeatureContribution[][] = examples.map(() => []);
-  if (copies.length === 0) return out;
-  const occluded = model.predict(copies.map((c) => c.example)).pLate;
-  copies.forEach((c, i) => out[c.leg]!.push({ feature: c.feature, contribution: Math.round((pLate[c.leg]! - occluded[i]!) * 1e4) / 1e4 }));
-  return out.map((list) => list.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, top));
+/** Row i's contributions, rounded to 1e-4, the `top` largest in absolute value first. */
+function topOf(pLate: number, occlusion: Occlusion, i: number, top: number): FeatureContribution[] {
+  const r = occlusion.rolling.length;
+  const all: FeatureContribution[] = occlusion.rolling.map((feature, k) => ({
+    feature,
+    contribution: Math.round((pLate - occlusion.pLate[i * r + k]!) * 1e4) / 1e4,
+  }));
+  all.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  return all.slice(0, top);
 }

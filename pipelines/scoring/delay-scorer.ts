@@ -8,7 +8,10 @@ export interface LegToScore {
 
 export interface FeatureContribution {
   feature: string;
-  /** Change of P(late) this input is responsible for (sign: towards late is positive). */
+  /**
+   * Change of P(late) this input is responsible for: P(late) minus P(late) with the input at its
+   * training mean (docs/MODEL.md, "Explanations"); towards late is positive.
+   */
   contribution: number;
 }
 
@@ -16,8 +19,13 @@ export interface DelayScore {
   pLate: number;
   delayP50Min: number;
   delayP90Min: number;
-  /** The inputs that moved this prediction most, largest first. */
+  /** The inputs that moved this prediction most, largest first (empty when not explained). */
   topFeatures: FeatureContribution[];
+}
+
+export interface ScoreOptions {
+  /** Explain only the legs whose P(late) is at least this (the others get no top features); default: all. */
+  explainFrom?: number;
 }
 
 /**
@@ -28,7 +36,7 @@ export interface DelayScore {
 export interface DelayScorer {
   readonly modelName: string;
   readonly modelVersion: string;
-  score(legs: LegToScore[]): Promise<DelayScore[]>;
+  score(legs: LegToScore[], options?: ScoreOptions): Promise<DelayScore[]>;
 }
 
 /** Finds the current champion (re-asked now and then, so a promotion is picked up without a restart). */

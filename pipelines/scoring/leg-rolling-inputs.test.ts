@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { EntityRef } from '../../features/entity';
 import type { FeatureVector } from '../../features/feature-vector';
+import { OnlineFeatureCache } from '../../features/online-feature-cache';
 import type { ShipmentLeg } from '../../features/shipment-leg';
 import { legRollingInputs } from './leg-rolling-inputs';
-import { OnlineFeatureCache } from './online-feature-cache';
 
 const db = {} as Knex;
 const leg = (from: string, to: string): ShipmentLeg => ({ shipmentId: `${from}-${to}`, seq: 0, mode: 'air', from, to, plannedDeparture: 0, plannedArrival: 1 });
@@ -11,8 +11,8 @@ const leg = (from: string, to: string): ShipmentLeg => ({ shipmentId: `${from}-$
 describe('leg rolling inputs', () => {
   const t0 = Date.UTC(2026, 10, 23, 12, 0, 10);
   const cache = new OnlineFeatureCache({
-    now: () => t0,
-    read: async (_db: Knex, _tenant: string, entities: EntityRef[], at: number): Promise<FeatureVector[]> =>
+    db, maxAgeMs: 2000, now: () => t0,
+    read: async (_tenant: string, entities: EntityRef[], at: number): Promise<FeatureVector[]> =>
       entities.map((entity) => ({ entity, at, values: { [`${entity.type}.x`]: entity.id.length, [`${entity.type}.none`]: null }, freshness: { [`${entity.type}.x`]: { asOf: at, lastEventAt: null } } })),
   });
 

@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import { getOnlineFeatures } from '../../features/online-features';
 import type { FeatureVector } from '../../features/feature-vector';
 import type { EntityRef } from '../../features/entity';
+import type { OnlineFeatureCache } from '../../features/online-feature-cache';
 import type { ShipmentLeg } from '../../features/shipment-leg';
 import { legEntities, legRoles, type LegRole } from '../../models/leg-entities';
-import type { OnlineFeatureCache } from './online-feature-cache';
 
 export interface LegInputs {
   rolling: Record<string, number | null>;
@@ -24,8 +24,9 @@ export async function legRollingInputs(db: Knex, tenant: string, legs: ShipmentL
   const roles = legs.map((leg) => legEntities(leg));
   for (const r of roles) for (const e of Object.values(r)) entities.set(`${e.type}:${e.id}`, e);
   const list = [...entities.values()];
-  const vectors = cache ? await cache.get(db, tenant, list, at) : await getOnlineFeatures(db, { tenant, entities: list, at });
-  const byEntity = new Map<string, FeatureVector>(vectors.map((v) => [`${v.entity.type}:${v.entity.id}`, v]));
+  const byEntity = cache
+    ? await cache.get(tenant, list, at)
+    : new Map<string, FeatureVector>((await getOnlineFeatures(db, { tenant, entities: list, at })).map((v) => [`${v.entity.type}:${v.entity.id}`, v]));
   const vectorOf = (e: EntityRef) => byEntity.get(`${e.type}:${e.id}`);
   if (!withFreshness) {
     return roles.map((r) => ({ rolling: combined(legRoles.map((role) => vectorOf(r[role]))), freshness: {} }));

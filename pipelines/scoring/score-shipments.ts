@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { findShipmentLegs, shipmentKey } from '../../features/store/find-shipment-legs';
+import type { OnlineFeatureCache } from '../../features/online-feature-cache';
 import type { ShipmentLeg } from '../../features/shipment-leg';
 import type { Condition } from '../alerts/condition';
 import type { RuleInput } from '../alerts/rules/rule-input';
@@ -7,7 +8,6 @@ import { reportLocation } from '../alerts/rules/report-location';
 import { currentLeg } from './current-leg';
 import type { DelayScore, DelayScorer } from './delay-scorer';
 import { legRollingInputs } from './leg-rolling-inputs';
-import type { OnlineFeatureCache } from './online-feature-cache';
 import type { ShipmentLegCache } from './shipment-leg-cache';
 import type { StoredPrediction } from './store/insert-predictions';
 import type { ShipmentStatusUpdate } from './store/upsert-shipment-status';
@@ -55,7 +55,9 @@ export async function scoreShipments(db: Knex, inputs: RuleInput[], scorer: Dela
   for (const [tenant, group] of groupBy(toScore, (l) => l.input.tenant)) {
     const at = Math.max(...group.map((l) => l.input.at));
     const inputs = await legRollingInputs(db, tenant, group.map((l) => l.leg), at, caches.features, false);
-    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: inputs[i]!.rolling })));
+    // Explained only where an alert may open (the tenant's raise threshold): what alert details carry.
+    const explainFrom = group[0]!.input.rules.predictedDelay.raise;
+    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: inputs[i]!.rolling })), { explainFrom });
     group.forEach((l, i) => addPrediction(out, l, statuses.get(l), scores[i]!, inputs[i]!.rolling, scorer, random));
   }
   return out;

@@ -19,7 +19,12 @@ export interface DelayChampionProcessDeps {
   pollMs?: number;
 }
 
-/** Loads the delay champion for a serving process and follows promotions; the scorer source is empty until one exists. */
+/**
+ * Loads the delay champion for a serving process (`flowcast score`, `flowcast api`) and follows
+ * promotions through a ChampionWatcher; the scorer source (champion-delay-scorer.ts, plain
+ * JavaScript on the artifact's weights) is empty until one exists. The artifact is loaded
+ * through TensorFlow.js like training's models; scoring does not call it.
+ */
 export async function startDelayChampion(d: DelayChampionProcessDeps): Promise<{ source: DelayScorerSource; stop(): Promise<void> }> {
   const { tf } = await loadTensorflow(d.logger);
   const holder = delayChampionHolder({ db: d.db, store: createArtifactStore(d.settings), tf, logger: d.logger });
@@ -27,7 +32,7 @@ export async function startDelayChampion(d: DelayChampionProcessDeps): Promise<{
   await watcher.start();
   const held = holder.current();
   if (held) d.logger.info({ model: holder.model, version: held.version }, 'scoring with the champion delay model');
-  else d.logger.warn('no champion delay model in the registry yet: predicted-delay alerts and predictions wait for one');
+  else d.logger.warn('no champion delay model in the registry yet: predicted-delay alerts wait for one and predictions answer 503 until one is promoted');
   return {
     source: championDelayScorer({ holder, explainTop: d.explainTop }),
     stop: async () => {

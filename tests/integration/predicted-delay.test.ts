@@ -62,7 +62,7 @@ describe('predicted-delay alerts with a trained champion, against real PostgreSQ
     const registered = await registerDelayRun(db, localArtifactStore(artifacts), run);
     version = registered.version.version;
     await promote(db, 'delay', version, 'trained on the congested-hub history');
-    // As `flowcast api` loads it (with explanations); polling is irrelevant here.
+    // As `flowcast api` and `flowcast score` load it (with explanations); polling is irrelevant here.
     champion = await startDelayChampion({
       db, logger, settings: { MODEL_ARTIFACTS_DIR: artifacts }, subscriber: new Redis(requireEnv('REDIS_URL')), explainTop: 5, pollMs: 600_000,
     });
@@ -176,8 +176,12 @@ describe('predicted-delay alerts with a trained champion, against real PostgreSQ
     expect(alerts[0]!.details).toEqual(expect.objectContaining({ modelVersion: String(version), threshold: raise }));
     expect(alerts[0]!.details.pLate).toBeGreaterThanOrEqual(raise);
     // Explanations name the model's own inputs.
+    logger.info({ alert: alerts[0]!.details.topFeatures, api: one.predictions[0]!.topFeatures }, 'top features');
     expect(alerts[0]!.details.topFeatures).toHaveLength(5);
     for (const f of alerts[0]!.details.topFeatures) expect(training.features).toContain(f.feature);
+    // Against the training average, the planted cause is among them (in the prediction API's answer too).
+    expect(alerts[0]!.details.topFeatures.map((f) => f.feature)).toContain(watched);
+    expect(one.predictions[0]!.topFeatures.map((f) => f.feature)).toContain(watched);
 
     const shipment = (await (await fetch(`${stack.api.url}/v1/shipments/S1`, { headers: { 'x-api-key': key } })).json()) as Record<string, unknown>;
     expect(shipment).toEqual(expect.objectContaining({ id: 'S1', status: 'arrived', openAlerts: [], modelVersion: String(version), lastPosition: expect.objectContaining({ lat: 50, lon: 10 }) }));
