@@ -178,26 +178,15 @@ export class PlainDelayNetwork {
     return o0;
   }
 
-  /** Pre-activation sums of the second layer from the first layer's (ReLU skips inactive units; unrolled by 4, the hot loop). */
+  /** Pre-activation sums of the second layer from the first layer's (ReLU skips inactive units; axpy is the hot loop). */
   private secondLayer(z1: Float64Array): Float64Array {
     const h1 = this.h1;
     const h2 = this.h2;
     const a2 = this.a2;
-    const w2 = this.w2;
-    const even = h2 - (h2 % 4);
     a2.set(this.b2);
     for (let h = 0; h < h1; h++) {
       const x = z1[h] as number;
-      if (!(x > 0)) continue;
-      const o = h * h2;
-      let j = 0;
-      for (; j < even; j += 4) {
-        a2[j] = (a2[j] as number) + x * (w2[o + j] as number);
-        a2[j + 1] = (a2[j + 1] as number) + x * (w2[o + j + 1] as number);
-        a2[j + 2] = (a2[j + 2] as number) + x * (w2[o + j + 2] as number);
-        a2[j + 3] = (a2[j + 3] as number) + x * (w2[o + j + 3] as number);
-      }
-      for (; j < h2; j++) a2[j] = (a2[j] as number) + x * (w2[o + j] as number);
+      if (x > 0) axpy(a2, x, this.w2, h * h2, h2);
     }
     return a2;
   }

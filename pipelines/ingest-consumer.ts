@@ -137,8 +137,9 @@ export class IngestConsumer {
 
   private async commit(rows: DecodedRow[], letters: DeadLetter[], existing: ExistingReports = 'skip'): Promise<BatchOutcome> {
     return this.options.db.transaction(async (trx) => {
-      const inserted = await insertReports(trx, rows, existing);
-      const fresh = existing === 'fail' ? rows : pickInserted(rows, inserted);
+      let fresh = rows;
+      if (existing === 'fail') await insertReports(trx, rows, 'fail');
+      else fresh = pickInserted(rows, await insertReports(trx, rows));
       await upsertDevices(trx, fresh);
       for (const hook of this.options.hooks ?? []) await hook(trx, fresh);
       const deadLetters = await insertDeadLetters(trx, letters);

@@ -34,12 +34,14 @@ export type ExistingReports = 'skip' | 'fail';
 export const uniqueViolation = '23505';
 
 /**
- * Inserts reports in one statement (one array parameter per column) and returns the keys of the
- * rows that were new: all of them with `fail` (or it throws), those not already stored with
- * `skip`. The partitions must exist.
+ * Inserts reports in one statement (one array parameter per column). With `skip` it returns the
+ * keys of the rows that were new; with `fail` every row is new (or it throws), so it returns
+ * undefined. The partitions must exist.
  */
-export async function insertReports(db: Knex, rows: StoredReport[], existing: ExistingReports = 'skip'): Promise<InsertedKey[]> {
-  if (rows.length === 0) return [];
+export async function insertReports(db: Knex, rows: StoredReport[], existing: 'fail'): Promise<undefined>;
+export async function insertReports(db: Knex, rows: StoredReport[], existing?: 'skip'): Promise<InsertedKey[]>;
+export async function insertReports(db: Knex, rows: StoredReport[], existing: ExistingReports = 'skip'): Promise<InsertedKey[] | undefined> {
+  if (rows.length === 0) return existing === 'skip' ? [] : undefined;
   const result = await db.raw(
     `INSERT INTO reports (tenant, device_id, report_id, ts, lat, lon, shipment_id, hub, event_code, body)
      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ${splitArray('?', 'timestamptz')}, ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')},
@@ -58,6 +60,5 @@ export async function insertReports(db: Knex, rows: StoredReport[], existing: Ex
       joinArray(rows.map((r) => r.json ?? JSON.stringify(r.report))),
     ] as unknown as Knex.RawBinding[],
   );
-  if (existing === 'skip') return result.rows as InsertedKey[];
-  return rows.map((r) => ({ tenant: r.tenant, device_id: r.report.deviceId, report_id: r.report.id, ts: new Date(r.report.ts) }));
+  return existing === 'skip' ? (result.rows as InsertedKey[]) : undefined;
 }
