@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Knex } from 'knex';
 
 const ticksPerSecond = 100; // USER_HZ on Linux
 
@@ -85,4 +86,12 @@ export class ProcessSampler {
     }
     g.peakRssMb = Math.max(g.peakRssMb, rss);
   }
+}
+
+/** The server processes of the connections to one database, for a ProcessSampler group. */
+export async function postgresBackends(db: Knex, dbName: string, settleMs = 500): Promise<number[]> {
+  // The consumers open their pools lazily: give them a moment to connect first.
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+  const rows = (await db.raw('SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()', [dbName])) as { rows: { pid: number }[] };
+  return rows.rows.map((r) => r.pid);
 }

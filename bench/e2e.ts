@@ -10,7 +10,7 @@ import { startFlowcast, stopChild } from './child-process';
 import { type Truth, countAlertOutcomes, type SeenAlert } from './e2e-truth';
 import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
-import { ProcessSampler } from './e2e-process-sampler';
+import { postgresBackends, ProcessSampler } from './e2e-process-sampler';
 import { listenForOpenedAlerts } from './alert-stream-listener';
 import type { Benchmark, BenchmarkOptions } from './run';
 
@@ -155,14 +155,6 @@ export const benchmark: Benchmark = {
 const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /** PIDs of the PostgreSQL backends connected to the bench database (its share of the server's CPU). */
-async function postgresBackends(db: ReturnType<typeof createDb>, dbName: string, settleMs = 500): Promise<number[]> {
-  // The consumers open their pools lazily: give them a moment to connect first.
-  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-  const rows = (await db.raw('SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()', [dbName])) as { rows: { pid: number }[] };
-  return rows.rows.map((r) => r.pid);
-}
-
-
 /** The time at which every group had read and acknowledged everything, or undefined on time-out. */
 async function waitDrained(redis: Redis, streamKey: string, groups: string[], timeoutMs: number): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;

@@ -10,6 +10,7 @@ import { loadTensorflow } from '../models/tf-backend';
 import { RedisStreamsTransport } from '../pipelines/redis-streams-transport';
 import { legRollingInputs } from '../pipelines/scoring/leg-rolling-inputs';
 import { benchChampion } from './bench-champion';
+import { postgresBackends, ProcessSampler } from './e2e-process-sampler';
 import { startFlowcast, stopChild } from './child-process';
 import { latencySummary } from './latency';
 import { listenForOpenedAlerts } from './alert-stream-listener';
@@ -53,7 +54,8 @@ export const benchmark: Benchmark = {
     const say = (line: string) => process.stderr.write(`bench scoring: ${line}\n`);
 
     const setupStarted = Date.now();
-    const bench = await benchChampion(databaseUrl, 'flowcast_bench_scoring');
+    const dbName = 'flowcast_bench_scoring';
+    const bench = await benchChampion(databaseUrl, dbName);
     const dbUrl = bench.databaseUrl;
     const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl });
     const logger = createLogger({ name: 'bench-scoring', level: 'warn' });
@@ -117,6 +119,8 @@ export const benchmark: Benchmark = {
     }
 
     const before = await scrapeCounters(metricsUrl);
+    const sampler = new ProcessSampler({ scoring: scorer.pid!, api: api.pid! });
+    sampler.add('postgres', await postgresBackends(db, dbName, 0));
     let published = 0;
     let onShipments = 0;
     let plantedBattery = 0;
@@ -158,6 +162,7 @@ export const benchmark: Benchmark = {
     }
     const publishSeconds = (Date.now() - started) / 1000;
     const drainedAt = await waitDrained(redis, streamKey, 120_000);
+    const usage = sampler.stop();
     await new Promise((r) => setTimeout(r, 1000));
     stream.close();
     const after = await scrapeCounters(metricsUrl);
@@ -196,6 +201,11 @@ export const benchmark: Benchmark = {
       trackerShipments: trackerLegs.length,
       trackerLegsPredictedLateBefore: trackerP.filter((p) => p >= 0.7).length,
       jammedHub: planted.hub,
+      // Percent of one core from the end of the warm-up until drained; the machine's 2 cores also run this load generator and Redis.
+      scoringCpuPct: usage.cpuPct.scoring,
+      postgresCpuPct: usage.cpuPct.postgres,
+      apiCpuPct: usage.cpuPct.api,
+      scoringCpuUsPerReport: Math.round((usage.cpuPct.scoring! / 100) * drainSeconds * 1e6 / total),
       seconds: Math.round(publishSeconds * 10) / 10,
       warmupSeconds,
       drainSeconds: Math.round(drainSeconds * 10) / 10,
