@@ -5,6 +5,7 @@ import type { ConsumerMetrics } from '../core/metrics';
 import { OnlineFeatureCache } from '../features/online-feature-cache';
 import { applyConditions, type AppliedChanges } from './alerts/apply-conditions';
 import type { Condition } from './alerts/condition';
+import { OpenAlertIndex } from './alerts/open-alert-index';
 import { batteryRule } from './alerts/rules/battery-rule';
 import { droneRiskRule } from './alerts/rules/drone-risk-rule';
 import { geofenceRule } from './alerts/rules/geofence-rule';
@@ -60,6 +61,7 @@ export class ScoringConsumer {
   // consecutive batches must not commit the other way round.
   private previous: Promise<unknown> = Promise.resolve();
   private readonly caches: ScoringCaches;
+  private readonly openAlerts = new OpenAlertIndex();
 
   constructor(private readonly options: ScoringConsumerOptions) {
     const maxAgeMs = options.cacheMaxAgeMs ?? 2000;
@@ -109,9 +111,10 @@ export class ScoringConsumer {
     const o = this.options;
     const { inputs, shipments } = await prepared;
     const applied = await o.db.transaction(async (trx) => {
+      await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
       const conditions = [...inputs.flatMap(evaluate), ...(await sorterAnomalies(trx, inputs)), ...shipments.conditions];
       await fillLocations(trx, conditions);
-      const changes = await applyConditions(trx, conditions, scoringActor);
+      const changes = await applyConditions(trx, conditions, scoringActor, this.openAlerts);
       await insertPredictions(trx, keptPredictions(shipments, changes));
       await upsertShipmentStatus(trx, shipments.statuses);
       return changes;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { dedupeKeyOf } from './alert';
 import type { Condition } from './condition';
+import type { OpenAlertIndex } from './open-alert-index';
 import { appendAlertEvents, type AlertChange, type AppendedEvent } from './store/append-alert-events';
 import { insertWebhookDeliveries } from './store/insert-webhook-deliveries';
 import { openAlerts } from './store/open-alerts';
@@ -17,28 +18,34 @@ export interface AppliedChanges {
  * in event-time order: if the condition held at any point an alert is opened (a no-op when one
  * is open), and if it no longer holds at the end the open alert is resolved — so a condition
  * that came and went within one batch still leaves its alert, opened and resolved.
+ *
+ * With `index` (caught up in this transaction), keys it knows to be open are not opened again and
+ * keys it knows to have no unresolved alert are not resolved: the database sees only the changes.
  */
-export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string): Promise<AppliedChanges> {
+export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string, index?: OpenAlertIndex): Promise<AppliedChanges> {
   if (conditions.length === 0) return { events: [], deliveryIds: [] };
-  const byKey = new Map<string, Condition[]>();
+  const byKey = new Map<string, { tenant: string; dedupeKey: string; list: Condition[] }>();
   for (const c of conditions) {
-    const key = `${c.tenant}\u0000${dedupeKeyOf(c.kind, c.subjectType, c.subjectId, c.ruleKey)}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), c]);
+    const dedupeKey = dedupeKeyOf(c.kind, c.subjectType, c.subjectId, c.ruleKey);
+    const key = `${c.tenant}\u0000${dedupeKey}`;
+    const entry = byKey.get(key);
+    if (entry) entry.list.push(c);
+    else byKey.set(key, { tenant: c.tenant, dedupeKey, list: [c] });
   }
-  const toOpen: Condition[] = [];
+  const toOpen: { condition: Condition; dedupeKey: string }[] = [];
   const toResolve: { tenant: string; dedupeKey: string; reason: string }[] = [];
-  for (const list of byKey.values()) {
-    list.sort((a, b) => a.at - b.at);
+  for (const { tenant, dedupeKey, list } of byKey.values()) {
+    if (list.length > 1) list.sort((a, b) => a.at - b.at);
     const firstActive = list.find((c) => c.active);
     const last = list[list.length - 1]!;
-    if (firstActive) toOpen.push(firstActive);
-    if (!last.active) {
-      toResolve.push({ tenant: last.tenant, dedupeKey: dedupeKeyOf(last.kind, last.subjectType, last.subjectId, last.ruleKey), reason: last.clearReason ?? 'condition_cleared' });
-    }
+    const open = index?.isOpen(tenant, dedupeKey);
+    if (firstActive && open !== true) toOpen.push({ condition: firstActive, dedupeKey });
+    // Known open before this batch, or opened just now: either way there may be one to resolve.
+    if (!last.active && (open !== false || firstActive)) toResolve.push({ tenant, dedupeKey, reason: last.clearReason ?? 'condition_cleared' });
   }
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
-  toOpen.sort((a, b) => compareKeys(a.tenant, dedupeKeyOf(a.kind, a.subjectType, a.subjectId, a.ruleKey), b.tenant, dedupeKeyOf(b.kind, b.subjectType, b.subjectId, b.ruleKey)));
-  const opened = await openAlerts(trx, toOpen);
+  toOpen.sort((a, b) => compareKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
+  const opened = await openAlerts(trx, toOpen.map((o) => o.condition));
   const resolved = await resolveOpenAlerts(trx, toResolve, actor);
   const changes: AlertChange[] = [
     ...opened.map((row) => ({ row, action: 'opened' as const, fromState: null, actor, reason: null })),
