@@ -97,10 +97,18 @@ describe('championDelayScorer', () => {
     const threshold = [...got.map((s) => s.pLate)].sort((a, b) => a - b)[30]!;
     const partial = await scorer!.score(input, { explainFrom: threshold });
     partial.forEach((s, i) => {
-      expect(s.pLate).toBe(got[i]!.pLate);
-      expect(s.topFeatures).toEqual(got[i]!.pLate >= threshold ? got[i]!.topFeatures : []);
+      // 60 legs go through TensorFlow.js: equal to the plain network's up to float32 rounding.
+      expect(s.pLate).toBeCloseTo(got[i]!.pLate, 6);
+      expect(s.topFeatures).toEqual(s.pLate >= threshold ? got[i]!.topFeatures : []);
     });
-    expect(partial.filter((s) => s.topFeatures.length > 0).length).toBeGreaterThanOrEqual(30);
+    // Those at or above it, give or take the one at the threshold itself (float32 rounding between the two evaluations).
+    expect(partial.filter((s) => s.topFeatures.length > 0).length).toBeGreaterThanOrEqual(29);
+    // A few legs are evaluated without TensorFlow.js: the same answers.
+    const few = await scorer!.score(input.slice(0, 3), { explainFrom: threshold });
+    few.forEach((s, i) => {
+      expect(s.pLate).toBeCloseTo(got[i]!.pLate, 5);
+      expect(s.delayP90Min).toBeCloseTo(got[i]!.delayP90Min, 3);
+    });
     const unexplained = await (await championDelayScorer({ holder: h })())!.score(input.slice(0, 2));
     expect(unexplained.map((s) => s.topFeatures)).toEqual([[], []]);
     expect(unexplained[0]!.pLate).toBe(got[0]!.pLate);

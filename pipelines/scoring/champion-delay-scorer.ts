@@ -12,9 +12,10 @@ export interface ChampionScorerOptions {
 
 /**
  * The registry's champion (kept current by a ChampionWatcher) as a DelayScorer, for the scoring
- * consumer and the prediction API alike; none until one is promoted. The network is evaluated in
+ * consumer and the prediction API alike; none until one is promoted. A few legs are evaluated in
  * plain JavaScript on the artifact's weights (models/plain-delay-network.ts, held equal to
- * TensorFlow.js by unit tests), so a leg costs microseconds, not a TensorFlow.js call.
+ * TensorFlow.js by unit tests), so a leg costs microseconds, not a TensorFlow.js call; larger
+ * batches go through TensorFlow.js (tensorBatchFrom).
  *
  * Top features: for every rolling input the model reads, P(late) minus P(late) with that input
  * at its training mean (both standardised columns, value and missing flag, at 0), rounded to
@@ -45,13 +46,20 @@ const toExample = ({ leg, rolling }: LegToScore): LegExample => ({
   from: leg.from, to: leg.to, mode: leg.mode, plannedDeparture: leg.plannedDeparture, plannedArrival: leg.plannedArrival, rolling,
 });
 
+/**
+ * From this many legs on, the model's own TensorFlow.js forward pass (WebAssembly with SIMD) is
+ * the faster one: 0.9 ms against 2.3 ms for 150 legs on the Intel benchmark machine, where the
+ * plain loops win below ~16 legs by skipping the per-call overhead (0.015 ms against 0.17 for one).
+ */
+const tensorBatchFrom = 16;
+
 function scoreWith(model: DelayModel, network: PlainDelayNetwork, legs: LegToScore[], explainTop: number, explainFrom: number): DelayScore[] {
   const batch = model.encode(legs.map(toExample));
   if (explainTop > 0 && !(explainFrom > 0)) {
     const { predictions: p, occlusion } = network.predictWithOcclusion(batch);
     return legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: topOf(p.pLate[i]!, occlusion, i, explainTop) }));
   }
-  const p = network.predict(batch);
+  const p = batch.size >= tensorBatchFrom ? model.predictEncoded(batch) : network.predict(batch);
   const out: DelayScore[] = legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: [] }));
   if (explainTop <= 0) return out;
   // Only the legs asked for (the scoring consumer: those that would raise an alert) pay for it.
