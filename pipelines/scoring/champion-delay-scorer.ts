@@ -48,10 +48,12 @@ const toExample = ({ leg, rolling }: LegToScore): LegExample => ({
 
 /**
  * From this many legs on, the model's own TensorFlow.js forward pass (WebAssembly with SIMD) is
- * the faster one: 0.9 ms against 2.3 ms for 150 legs on the Intel benchmark machine, where the
- * plain loops win below ~16 legs by skipping the per-call overhead (0.015 ms against 0.17 for one).
+ * used: 0.33 ms against 0.69 ms in plain loops for 64 legs, 0.9 against 2.3 for 150, on the Intel
+ * benchmark machine. Below, the plain loops win or draw (0.015 ms against 0.17 for one leg) and
+ * allocate nothing: the prediction API's micro-batches, at 16–40 legs, served fewer requests per
+ * second through TensorFlow.js.
  */
-const tensorBatchFrom = 16;
+const tensorBatchFrom = 64;
 
 function scoreWith(model: DelayModel, network: PlainDelayNetwork, legs: LegToScore[], explainTop: number, explainFrom: number): DelayScore[] {
   const batch = model.encode(legs.map(toExample));
