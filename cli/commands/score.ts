@@ -27,7 +27,7 @@ export function registerScore(program: Command): void {
       const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
       const queue = new WebhookQueue({ connection: redis, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS });
       const afterCommit = createAlertFanout({ redis, logger, webhooks: queue });
-      // Top features for the legs that may open a predicted-delay alert (the alert's details carry them).
+      // Top features for predicted-delay alerts, worked out when one opens (the alert's details carry them).
       const champion = await startDelayChampion({ db, logger, settings: config, subscriber: redis.duplicate(), explainTop: 5, pollMs: config.CHAMPION_POLL_MS });
       const consumer = new ScoringConsumer({
         db, transport, logger, metrics, afterCommit,

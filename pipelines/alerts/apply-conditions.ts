@@ -45,7 +45,7 @@ export async function applyConditions(trx: Knex.Transaction, conditions: Conditi
   }
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
   toOpen.sort((a, b) => compareKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
-  const opened = await openAlerts(trx, toOpen.map((o) => o.condition));
+  const opened = await openAlerts(trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))));
   const resolved = await resolveOpenAlerts(trx, toResolve, actor);
   const changes: AlertChange[] = [
     ...opened.map((row) => ({ row, action: 'opened' as const, fromState: null, actor, reason: null })),
@@ -54,6 +54,10 @@ export async function applyConditions(trx: Knex.Transaction, conditions: Conditi
   const events = await appendAlertEvents(trx, changes);
   const deliveryIds = await insertWebhookDeliveries(trx, events);
   return { events, deliveryIds };
+}
+
+async function withDetailsOnOpen(c: Condition): Promise<Condition> {
+  return c.detailsOnOpen ? { ...c, details: { ...c.details, ...(await c.detailsOnOpen()) } } : c;
 }
 
 const compareKeys = (ta: string, ka: string, tb: string, kb: string): number => (ta === tb ? (ka < kb ? -1 : ka > kb ? 1 : 0) : ta < tb ? -1 : 1);

@@ -17,6 +17,8 @@ export interface Condition {
   /** Shown to people; only used when the alert is raised. */
   message?: string;
   details?: Record<string, unknown>;
+  /** More details, worked out only when the alert is opened (the model's explanation: too dear for every report). */
+  detailsOnOpen?: () => Promise<Record<string, unknown>>;
   deviceId?: string;
   location?: AlertLocation | null;
   /** Why it cleared (e.g. `arrived`); default `condition_cleared`. */

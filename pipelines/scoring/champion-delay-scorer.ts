@@ -20,8 +20,8 @@ export interface ChampionScorerOptions {
  * Top features: for every rolling input the model reads, P(late) minus P(late) with that input
  * at its training mean (both standardised columns, value and missing flag, at 0), rounded to
  * 1e-4, largest in absolute value first. A missing input is explained too: being missing is
- * itself information the model uses. `score(legs, {explainFrom})` explains only the legs whose
- * P(late) reaches it (the scoring consumer: its tenant's raise threshold, what alerts carry).
+ * itself information the model uses. `score(legs, { explain: false })` explains none (the scoring
+ * consumer explains a leg only when its alert opens).
  */
 export function championDelayScorer(o: ChampionScorerOptions): DelayScorerSource {
   const networks = new WeakMap<DelayModel, PlainDelayNetwork>();
@@ -36,7 +36,7 @@ export function championDelayScorer(o: ChampionScorerOptions): DelayScorerSource
     const scorer: DelayScorer = {
       modelName: o.holder.model,
       modelVersion: String(held.version),
-      score: async (legs, options) => scoreWith(model, net, legs, explainTop, options?.explainFrom ?? 0),
+      score: async (legs, options) => scoreWith(model, net, legs, options?.explain === false ? 0 : explainTop),
     };
     return scorer;
   };
@@ -55,21 +55,14 @@ const toExample = ({ leg, rolling }: LegToScore): LegExample => ({
  */
 const tensorBatchFrom = 64;
 
-function scoreWith(model: DelayModel, network: PlainDelayNetwork, legs: LegToScore[], explainTop: number, explainFrom: number): DelayScore[] {
+function scoreWith(model: DelayModel, network: PlainDelayNetwork, legs: LegToScore[], explainTop: number): DelayScore[] {
   const batch = model.encode(legs.map(toExample));
-  if (explainTop > 0 && !(explainFrom > 0)) {
+  if (explainTop > 0) {
     const { predictions: p, occlusion } = network.predictWithOcclusion(batch);
     return legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: topOf(p.pLate[i]!, occlusion, i, explainTop) }));
   }
   const p = batch.size >= tensorBatchFrom ? model.predictEncoded(batch) : network.predict(batch);
-  const out: DelayScore[] = legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: [] }));
-  if (explainTop <= 0) return out;
-  // Only the legs asked for (the scoring consumer: those that would raise an alert) pay for it.
-  const chosen = out.flatMap((s, i) => (s.pLate >= explainFrom ? [i] : []));
-  if (chosen.length === 0) return out;
-  const { predictions, occlusion } = network.predictWithOcclusion(model.encode(chosen.map((i) => toExample(legs[i]!))));
-  chosen.forEach((i, j) => (out[i]!.topFeatures = topOf(predictions.pLate[j]!, occlusion, j, explainTop)));
-  return out;
+  return legs.map((_, i) => ({ pLate: p.pLate[i]!, delayP50Min: p.p50Min[i]!, delayP90Min: p.p90Min[i]!, topFeatures: [] }));
 }
 
 /** Row i's contributions, rounded to 1e-4, the `top` largest in absolute value first. */

@@ -24,8 +24,8 @@ export interface DelayScore {
 }
 
 export interface ScoreOptions {
-  /** Explain only the legs whose P(late) is at least this (the others get no top features); default: all. */
-  explainFrom?: number;
+  /** Work out the top features (default true); without, every leg gets none, for less work. */
+  explain?: boolean;
 }
 
 /**

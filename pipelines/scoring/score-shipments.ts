@@ -55,9 +55,8 @@ export async function scoreShipments(db: Knex, inputs: RuleInput[], scorer: Dela
   for (const [tenant, group] of groupBy(toScore, (l) => l.input.tenant)) {
     const at = Math.max(...group.map((l) => l.input.at));
     const inputs = await legRollingInputs(db, tenant, group.map((l) => l.leg), at, caches.features, false);
-    // Explained only where an alert may open (the tenant's raise threshold): what alert details carry.
-    const explainFrom = group[0]!.input.rules.predictedDelay.raise;
-    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: inputs[i]!.rolling })), { explainFrom });
+    // Explained only when an alert opens (Condition.detailsOnOpen): most legs never raise one, and an open one is not raised again.
+    const scores = await scorer.score(group.map((l, i) => ({ leg: l.leg, rolling: inputs[i]!.rolling })), { explain: false });
     group.forEach((l, i) => addPrediction(out, l, statuses.get(l), scores[i]!, inputs[i]!.rolling, scorer, random));
   }
   return out;
@@ -107,6 +106,7 @@ function addPrediction(out: ShipmentScoring, l: Latest, status: ShipmentStatusUp
         plannedArrival: new Date(l.leg.plannedArrival).toISOString(), predictedArrival: new Date(late).toISOString(),
         modelVersion: scorer.modelVersion, topFeatures: s.topFeatures, threshold: raise,
       },
+      detailsOnOpen: active ? async () => ({ topFeatures: (await scorer.score([{ leg: l.leg, rolling }], { explain: true }))[0]!.topFeatures }) : undefined,
       deviceId: report.deviceId, location: reportLocation(report),
     });
   }
