@@ -73,7 +73,7 @@ export class ScoringConsumer {
   start(): Consumption {
     const o = this.options;
     this.consumption = o.transport.consume(
-      { group: o.group ?? 'scoring', maxBatch: o.maxBatch ?? 1000, maxWaitMs: o.maxWaitMs ?? 20 },
+      { group: o.group ?? 'scoring', maxBatch: o.maxBatch ?? 1000, maxWaitMs: o.maxWaitMs ?? 5 },
       (batch) => this.handleBatch(batch).then(() => undefined),
     );
     return this.consumption;
@@ -111,9 +111,10 @@ export class ScoringConsumer {
     const o = this.options;
     const { inputs, shipments } = await prepared;
     const applied = await o.db.transaction(async (trx) => {
-      await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
       const conditions = [...inputs.flatMap(evaluate), ...(await sorterAnomalies(trx, inputs)), ...shipments.conditions];
       await fillLocations(trx, conditions);
+      // Just before the alert statements: what others commit after it is seen by the next batch.
+      await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
       const changes = await applyConditions(trx, conditions, scoringActor, this.openAlerts);
       await insertPredictions(trx, keptPredictions(shipments, changes));
       await upsertShipmentStatus(trx, shipments.statuses);

@@ -40,8 +40,8 @@ export async function applyConditions(trx: Knex.Transaction, conditions: Conditi
     const last = list[list.length - 1]!;
     const open = index?.isOpen(tenant, dedupeKey);
     if (firstActive && open !== true) toOpen.push({ condition: firstActive, dedupeKey });
-    // Known open before this batch, or opened just now: either way there may be one to resolve.
-    if (!last.active && (open !== false || firstActive)) toResolve.push({ tenant, dedupeKey, reason: last.clearReason ?? 'condition_cleared' });
+    // Known open before this batch, or opened just now, or a clear no later report repeats: there may be one to resolve.
+    if (!last.active && (open !== false || firstActive || last.final)) toResolve.push({ tenant, dedupeKey, reason: last.clearReason ?? 'condition_cleared' });
   }
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
   toOpen.sort((a, b) => compareKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));

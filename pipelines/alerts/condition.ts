@@ -23,4 +23,10 @@ export interface Condition {
   location?: AlertLocation | null;
   /** Why it cleared (e.g. `arrived`); default `condition_cleared`. */
   clearReason?: string;
+  /**
+   * A clear no later report repeats (a shipment's arrival): always sent to the database, even
+   * where the open-alert index says there is nothing to resolve, in case another writer opened
+   * one since. A clear repeated by every report (battery fine) corrects itself with the next one.
+   */
+  final?: boolean;
 }

@@ -15,7 +15,7 @@ export interface ChampionScorerOptions {
  * consumer and the prediction API alike; none until one is promoted. A few legs are evaluated in
  * plain JavaScript on the artifact's weights (models/plain-delay-network.ts, held equal to
  * TensorFlow.js by unit tests), so a leg costs microseconds, not a TensorFlow.js call; larger
- * batches go through TensorFlow.js (tensorBatchFrom).
+ * unexplained batches go through TensorFlow.js (tensorBatchFrom).
  *
  * Top features: for every rolling input the model reads, P(late) minus P(late) with that input
  * at its training mean (both standardised columns, value and missing flag, at 0), rounded to
@@ -47,13 +47,13 @@ const toExample = ({ leg, rolling }: LegToScore): LegExample => ({
 });
 
 /**
- * From this many legs on, the model's own TensorFlow.js forward pass (WebAssembly with SIMD) is
- * used: 0.33 ms against 0.69 ms in plain loops for 64 legs, 0.9 against 2.3 for 150, on the Intel
- * benchmark machine. Below, the plain loops win or draw (0.015 ms against 0.17 for one leg) and
- * allocate nothing: the prediction API's micro-batches, at 16–40 legs, served fewer requests per
- * second through TensorFlow.js.
+ * Legs scored without explanation (the scoring consumer's batches) go through the model's own
+ * TensorFlow.js forward pass (WebAssembly with SIMD) from this many on: on the Intel benchmark
+ * machine 0.23 ms against 0.34 ms in plain loops for 32 legs, 0.9 against 2.3 for 150; for one
+ * leg the plain loops take 0.015 ms against 0.17. Explained legs (the prediction API) always take
+ * the plain loops, whose occlusion reuses the first layer.
  */
-const tensorBatchFrom = 64;
+const tensorBatchFrom = 32;
 
 function scoreWith(model: DelayModel, network: PlainDelayNetwork, legs: LegToScore[], explainTop: number): DelayScore[] {
   const batch = model.encode(legs.map(toExample));

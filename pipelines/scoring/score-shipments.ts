@@ -87,7 +87,7 @@ function statusOf(l: Latest): ShipmentStatusUpdate {
 function arrivalClears(l: Latest): Condition {
   return {
     tenant: l.input.tenant, kind: 'predicted_delay', subjectType: 'shipment', subjectId: l.shipmentId, ruleKey: '',
-    active: false, at: l.input.at, clearReason: 'arrived',
+    active: false, at: l.input.at, clearReason: 'arrived', final: true,
   };
 }
 
@@ -104,7 +104,7 @@ function addPrediction(out: ShipmentScoring, l: Latest, status: ShipmentStatusUp
       details: {
         legSeq: l.leg.seq, from: l.leg.from, to: l.leg.to, pLate: s.pLate, delayP50Min: s.delayP50Min, delayP90Min: s.delayP90Min,
         plannedArrival: new Date(l.leg.plannedArrival).toISOString(), predictedArrival: new Date(late).toISOString(),
-        modelVersion: scorer.modelVersion, topFeatures: s.topFeatures, threshold: raise,
+        modelVersion: scorer.modelVersion, threshold: raise,
       },
       detailsOnOpen: active ? async () => ({ topFeatures: (await scorer.score([{ leg: l.leg, rolling }], { explain: true }))[0]!.topFeatures }) : undefined,
       deviceId: report.deviceId, location: reportLocation(report),

@@ -1,5 +1,8 @@
 import pino from 'pino';
 import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
+import { applyConditions } from '../../pipelines/alerts/apply-conditions';
+import type { Condition } from '../../pipelines/alerts/condition';
+import { OpenAlertIndex } from '../../pipelines/alerts/open-alert-index';
 import { RulesCache } from '../../pipelines/alerts/rules-cache';
 import { appendAlertEvents } from '../../pipelines/alerts/store/append-alert-events';
 import { transitionAlert } from '../../pipelines/alerts/store/transition-alert';
@@ -25,12 +28,13 @@ describe('scoring consumers and the alerts others changed (real PostgreSQL)', ()
   let t: TestDatabase;
   let a: ScoringConsumer;
   let b: ScoringConsumer;
+  let consumer: () => ScoringConsumer;
   const statements: string[] = [];
 
   beforeAll(async () => {
     t = await createTestDatabase('fc_open_index');
     const logger = pino({ level: 'silent' });
-    const consumer = () => new ScoringConsumer({
+    consumer = () => new ScoringConsumer({
       db: t.db, transport: { name: 'redis' } as unknown as Transport, logger, metrics: createConsumerMetrics(createMetricsRegistry('test')),
       rules: new RulesCache(t.db, logger, 0), scorer: noChampion, afterCommit: async () => undefined,
     });
@@ -85,5 +89,32 @@ describe('scoring consumers and the alerts others changed (real PostgreSQL)', ()
     expect((await a.handleBatch([battery('truck-2', 2), battery('truck-2', 1)])).events).toEqual([]);
     expect(statements.filter((s) => /(INSERT INTO|UPDATE) alerts/.test(s))).toEqual([]);
     expect((await batteryAlerts()).map((x) => x.state)).toEqual(['resolved', 'resolved', 'resolved', 'open']);
+  });
+
+  it('starts from the alerts already open: a restarted consumer neither opens them again nor misses their resolve', async () => {
+    const restarted = consumer();
+    statements.length = 0;
+    expect((await restarted.handleBatch([battery('truck-2', 1)])).events).toEqual([]);
+    expect(statements.filter((s) => /(INSERT INTO|UPDATE) alerts/.test(s))).toEqual([]);
+    expect((await restarted.handleBatch([battery('truck-2', 90)])).events.map((e) => e.event.action)).toEqual(['resolved']);
+  });
+
+  it('sends a clear no later report repeats (an arrival) even where its index has not seen the alert open yet', async () => {
+    const index = new OpenAlertIndex();
+    await t.db.transaction((trx) => index.catchUp(trx, ['acme']));
+    const delay = (shipmentId: string, active: boolean, final?: boolean): Condition => ({
+      tenant: 'acme', kind: 'predicted_delay', subjectType: 'shipment', subjectId: shipmentId, ruleKey: '', active, at: Date.now(),
+      ...(active ? {} : { clearReason: final ? 'arrived' : 'condition_cleared', final }),
+    });
+    // Another writer opens two after the index caught up.
+    await t.db.transaction((trx) => applyConditions(trx, [delay('S1', true), delay('S2', true)], 'system:other'));
+    const cleared = await t.db.transaction((trx) => applyConditions(trx, [delay('S1', false, true), delay('S2', false)], 'system:scoring', index));
+    expect(cleared.events.map((e) => [e.event.alert.subject.id, e.event.action, e.event.reason])).toEqual([['S1', 'resolved', 'arrived']]);
+    // The repeated clear is acted on once the index has caught up (the next batch).
+    const next = await t.db.transaction(async (trx) => {
+      await index.catchUp(trx, ['acme']);
+      return applyConditions(trx, [delay('S2', false)], 'system:scoring', index);
+    });
+    expect(next.events.map((e) => [e.event.alert.subject.id, e.event.action])).toEqual([['S2', 'resolved']]);
   });
 });
