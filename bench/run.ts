@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -43,13 +43,37 @@ export function machine(): Record<string, unknown> {
   };
 }
 
+/** The machine-wide `cpu` line of /proc/stat (clock ticks per state); undefined off Linux. */
+function cpuTimes(): number[] | undefined {
+  try {
+    return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Over the whole run (set-up included): how busy the machine's CPUs were, and the share the
+ * hypervisor gave to other guests ("steal"). A shared VM's steal changes from minute to minute and
+ * moves latency tails with it, so each result says what it was.
+ */
+function cpuShares(before: number[] | undefined, after: number[] | undefined): Record<string, number> {
+  if (!before || !after) return {};
+  const d = after.map((v, i) => v - (before[i] ?? 0));
+  const total = d.reduce((a, b) => a + b, 0);
+  // user nice system idle iowait irq softirq steal …
+  const pct = (n: number) => (total > 0 ? Math.round((n / total) * 1000) / 10 : 0);
+  return { busyPct: pct(total - (d[3] ?? 0) - (d[4] ?? 0) - (d[7] ?? 0)), stealPct: pct(d[7] ?? 0) };
+}
+
 export async function runBenchmark(name: string, options: BenchmarkOptions): Promise<Record<string, unknown>> {
   const load = benchmarks[name];
   if (!load) throw new Error(`unknown benchmark "${name}"; known: ${listBenchmarks().join(', ')}`);
   const bench = load();
   process.stderr.write(`benchmark ${name}: ${bench.description}\n`);
+  const cpuBefore = cpuTimes();
   const figures = await bench.run(options);
-  const result = { benchmark: name, measuredAt: new Date().toISOString(), machine: machine(), options, ...figures };
+  const result = { benchmark: name, measuredAt: new Date().toISOString(), machine: { ...machine(), ...cpuShares(cpuBefore, cpuTimes()) }, options, ...figures };
   const dir = path.join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);

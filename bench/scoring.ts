@@ -121,6 +121,8 @@ export const benchmark: Benchmark = {
     const before = await scrapeCounters(metricsUrl);
     const sampler = new ProcessSampler({ scoring: scorer.pid!, api: api.pid! });
     sampler.add('postgres', await postgresBackends(db, dbName, 0));
+    // Connections the pools open later count from when they appear.
+    const pgWatch = setInterval(() => void postgresBackends(db, dbName, 0).then((pids) => sampler.extend('postgres', pids), () => undefined), 1000);
     let published = 0;
     let onShipments = 0;
     let plantedBattery = 0;
@@ -162,6 +164,7 @@ export const benchmark: Benchmark = {
     }
     const publishSeconds = (Date.now() - started) / 1000;
     const drainedAt = await waitDrained(redis, streamKey, 120_000);
+    clearInterval(pgWatch);
     const usage = sampler.stop();
     await new Promise((r) => setTimeout(r, 1000));
     stream.close();
