@@ -132,4 +132,30 @@ describe('OnlineFeatureCache', () => {
     await cache.settled();
     expect(calls).toHaveLength(1);
   });
+
+  it('reads a vector in use ahead of the next tile boundary, so the first reads after it find it held', async () => {
+    const { cache, calls, clock } = setup({ maxAgeMs: 2000, refreshAfterMs: 1000, readAheadMs: 1000, clock: 1_000 * minute + 58_500 });
+    const boundary = 1_001 * minute;
+    await cache.get('acme', [hub('A')], boundary - 1500);
+    await cache.settled();
+    expect(calls).toHaveLength(1);
+    // Within readAheadMs of the boundary: answered from the vector held, and read once as of the boundary in the background.
+    clock.now += 600;
+    expect((await cache.get('acme', [hub('A')], boundary - 900)).get('hub:A')?.values.read).toBe(1);
+    expect((await cache.get('acme', [hub('A')], boundary - 800)).get('hub:A')?.values.read).toBe(1);
+    await cache.settled();
+    expect(calls.map((c) => c.at)).toEqual([boundary - 1500, boundary]);
+    // Before the boundary the vector of the current tiles still answers.
+    expect((await cache.get('acme', [hub('A')], boundary - 1)).get('hub:A')?.values.read).toBe(1);
+    // After it, the vector read ahead answers without a read; being older than refreshAfterMs, it is read again in the background.
+    clock.now += 1000;
+    expect((await cache.get('acme', [hub('A')], boundary + 100)).get('hub:A')?.values.read).toBe(2);
+    await cache.settled();
+    expect(calls.map((c) => c.at)).toEqual([boundary - 1500, boundary, boundary + 100]);
+    expect((await cache.get('acme', [hub('A')], boundary + 200)).get('hub:A')?.values.read).toBe(3);
+    // Entity types never held are never read ahead.
+    await cache.get('acme', [device], 1_002 * minute - 500);
+    await cache.settled();
+    expect(calls.filter((c) => c.entities.includes('truck-1'))).toHaveLength(1);
+  });
 });

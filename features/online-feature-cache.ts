@@ -18,6 +18,14 @@ export interface OnlineFeatureCacheOptions {
    * of reads seldom waits for one. Default: never (a vector is read again once it expired).
    */
   refreshAfterMs?: number;
+  /**
+   * Within this long before the next tile boundary (ms of read time), a vector in use is also read
+   * in the background as of that boundary, so the first batches after it find it held instead of
+   * all waiting for one large read. Such a vector lacks what reaches the closing tile after it was
+   * read, as a held vector lacks late events: it is read again after refreshAfterMs and dropped
+   * after maxAgeMs. Default 0: never read ahead.
+   */
+  readAheadMs?: number;
   catalog?: FeatureCatalog;
   /** Most vectors kept; the least recently stored go first. Default 100,000. */
   maxEntries?: number;
@@ -53,22 +61,28 @@ const clockDependent = new Set(['seconds_since_last']);
  */
 export class OnlineFeatureCache {
   private readonly entries = new Map<string, Entry>();
+  /** Vectors read ahead for the next span, moved to `entries` when a read time reaches it. */
+  private readonly ahead = new Map<string, Entry>();
+  /** Reads ahead asked for (`key@boundary`), so a vector is read ahead once per boundary. */
+  private readonly askedAhead = new Set<string>();
   private readonly inflight = new Map<string, Promise<FeatureVector>>();
   private readonly widths = new Map<EntityType, number[] | null>();
   private readonly catalog: FeatureCatalog;
   private readonly maxAgeMs: number;
   private readonly refreshAfterMs: number;
+  private readonly readAheadMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
   private readonly read: (tenant: string, entities: EntityRef[], at: number) => Promise<FeatureVector[]>;
-  /** Due for a background read, by tenant: entity key → (entity, at). */
-  private readonly due = new Map<string, Map<string, { entity: EntityRef; at: number }>>();
+  /** Due for a background read, by tenant and read time (`tenant\0at`): entity key → entity. */
+  private readonly due = new Map<string, { tenant: string; at: number; ahead: boolean; entities: Map<string, EntityRef> }>();
   private refreshing: Promise<void> | undefined;
 
   constructor(o: OnlineFeatureCacheOptions) {
     this.catalog = o.catalog ?? defaultCatalog;
     this.maxAgeMs = o.maxAgeMs;
     this.refreshAfterMs = o.refreshAfterMs ?? Number.POSITIVE_INFINITY;
+    this.readAheadMs = o.readAheadMs ?? 0;
     this.maxEntries = o.maxEntries ?? 100_000;
     this.now = o.now ?? Date.now;
     this.read = o.read ?? ((tenant, entities, at) => getOnlineFeatures(o.db, { tenant, entities, at, catalog: this.catalog }));
@@ -88,10 +102,11 @@ export class OnlineFeatureCache {
       const span = this.maxAgeMs > 0 ? this.spanOf(e.type, at) : undefined;
       const key = `${tenant}\u0000${id}`;
       if (span !== undefined) {
-        const hit = this.entries.get(key);
-        if (hit && hit.from === span && now - hit.readAt < this.maxAgeMs) {
+        if (this.readAheadMs > 0) this.maybeReadAhead(tenant, key, e, at);
+        const hit = this.held(key, span, now);
+        if (hit) {
           out.set(id, hit.vector);
-          if (now - hit.readAt >= this.refreshAfterMs) this.refreshLater(tenant, key, e, at);
+          if (now - hit.readAt >= this.refreshAfterMs) this.refreshLater(tenant, key, e, at, false);
           continue;
         }
         // A read in flight for the same tiles answers this one too.
@@ -141,10 +156,39 @@ export class OnlineFeatureCache {
     return this.entries.size;
   }
 
-  private keep(tenant: string, vector: FeatureVector, at: number, readAt: number): void {
+  /** The vector held for the span, fresh enough: read for it, or read ahead for it (then held from now on). */
+  private held(key: string, span: number, now: number): Entry | undefined {
+    let hit = this.entries.get(key);
+    if (!(hit && hit.from === span)) {
+      const early = this.ahead.get(key);
+      if (!(early && early.from === span)) return undefined;
+      this.ahead.delete(key);
+      this.entries.delete(key);
+      this.entries.set(key, (hit = early));
+    }
+    return now - hit.readAt < this.maxAgeMs ? hit : undefined;
+  }
+
+  /** Near the end of the span holding `at`: read the entity as of the next span, once. */
+  private maybeReadAhead(tenant: string, key: string, entity: EntityRef, at: number): void {
+    const next = this.nextSpanStart(entity.type, at);
+    if (next === undefined || next - at > this.readAheadMs) return;
+    const asked = `${key}@${next}`;
+    if (this.askedAhead.has(asked)) return;
+    if (this.askedAhead.size >= this.maxEntries) this.askedAhead.clear();
+    this.askedAhead.add(asked);
+    this.refreshLater(tenant, key, entity, next, true);
+  }
+
+  private keep(tenant: string, vector: FeatureVector, at: number, readAt: number, ahead = false): void {
     const from = this.spanOf(vector.entity.type, at);
     if (from === undefined) return;
     const key = `${tenant}\u0000${vector.entity.type}:${vector.entity.id}`;
+    if (ahead) {
+      this.ahead.set(key, { vector, from, readAt });
+      if (this.ahead.size > this.maxEntries) this.ahead.delete(this.ahead.keys().next().value as string);
+      return;
+    }
     const had = this.entries.get(key);
     // A read of older tiles (a late report) never replaces a newer one.
     if (had && had.from > from) return;
@@ -171,6 +215,15 @@ export class OnlineFeatureCache {
     return from;
   }
 
+  /** The first read time after `at` at which some feature of the type reads other tiles: the next boundary of any width. */
+  private nextSpanStart(type: EntityType, at: number): number | undefined {
+    const widths = this.tileWidths(type);
+    if (!widths) return undefined;
+    let next = Number.POSITIVE_INFINITY;
+    for (const w of widths) next = Math.min(next, tileStartOf(at, w) + w);
+    return next;
+  }
+
   /** The tile widths an entity type's features read; null when one of them is clock-dependent (or there are none). */
   private tileWidths(type: EntityType): number[] | null {
     let widths = this.widths.get(type);
@@ -186,27 +239,26 @@ export class OnlineFeatureCache {
     return widths;
   }
 
-  private refreshLater(tenant: string, key: string, entity: EntityRef, at: number): void {
-    let pending = this.due.get(tenant);
-    if (!pending) this.due.set(tenant, (pending = new Map()));
-    pending.set(key, { entity, at });
+  private refreshLater(tenant: string, key: string, entity: EntityRef, at: number, ahead: boolean): void {
+    // Refreshes are read as of the newest instant asked for (the tiles of the latest reads); reads ahead as of their boundary.
+    const slot = ahead ? `${tenant}\u0000${at}` : tenant;
+    let pending = this.due.get(slot);
+    if (!pending) this.due.set(slot, (pending = { tenant, at, ahead, entities: new Map() }));
+    pending.entities.set(key, entity);
+    if (!ahead) pending.at = Math.max(pending.at, at);
     if (!this.refreshing) this.refreshing = this.refreshDue().finally(() => (this.refreshing = undefined));
   }
 
-  /** One read per tenant for everything due, repeated while more became due meanwhile. */
+  /** One read per tenant (and boundary read ahead to) for everything due, repeated while more became due meanwhile. */
   private async refreshDue(): Promise<void> {
     await Promise.resolve();
     while (this.due.size > 0) {
-      const [tenant, entities] = this.due.entries().next().value as [string, Map<string, { entity: EntityRef; at: number }>];
-      this.due.delete(tenant);
-      // Read as of the newest instant asked for: the tiles of the latest reads.
-      let at = Number.NEGATIVE_INFINITY;
-      for (const e of entities.values()) at = Math.max(at, e.at);
-      const list = [...entities.values()].map((e) => e.entity);
+      const [slot, { tenant, at, ahead, entities }] = this.due.entries().next().value as [string, { tenant: string; at: number; ahead: boolean; entities: Map<string, EntityRef> }];
+      this.due.delete(slot);
       const readAt = this.now();
       try {
-        const read = await this.read(tenant, list, at);
-        for (const vector of read) this.keep(tenant, vector, at, readAt);
+        const read = await this.read(tenant, [...entities.values()], at);
+        for (const vector of read) this.keep(tenant, vector, at, readAt, ahead);
       } catch {
         // The next call reads them itself once they expire.
       }

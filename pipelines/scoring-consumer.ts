@@ -39,7 +39,7 @@ export interface ScoringConsumerOptions {
   /**
    * Longest the consumer reuses what it read for an earlier batch: a hub's, lane's or the
    * network's online features in the same tiles (features/online-feature-cache.ts, read again in
-   * the background after half of it) and a shipment's booked legs
+   * the background after half of it, and read ahead within half of it before a tile boundary) and a shipment's booked legs
    * (pipelines/scoring/shipment-leg-cache.ts); default 2,000 ms, 0 reads them for every batch.
    */
   cacheMaxAgeMs?: number;
@@ -66,7 +66,7 @@ export class ScoringConsumer {
   constructor(private readonly options: ScoringConsumerOptions) {
     const maxAgeMs = options.cacheMaxAgeMs ?? 2000;
     this.caches = maxAgeMs > 0
-      ? { features: new OnlineFeatureCache({ db: options.db, maxAgeMs, refreshAfterMs: maxAgeMs / 2 }), legs: new ShipmentLegCache({ maxAgeMs }) }
+      ? { features: new OnlineFeatureCache({ db: options.db, maxAgeMs, refreshAfterMs: maxAgeMs / 2, readAheadMs: maxAgeMs / 2 }), legs: new ShipmentLegCache({ maxAgeMs }) }
       : {};
   }
 
