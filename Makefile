@@ -20,17 +20,18 @@ typecheck: install
 lint: install
 	@npx eslint --max-warnings=0 .
 
-# --forceExit: a client library (BullMQ/ioredis or the Pub/Sub client) can keep a timer alive after
-# its test closed it; a hung runner must never hold CI.
+# No --forceExit: every suite closes what it opened (a connection left open shows as a run that
+# does not end; find it with process._getActiveHandles() in an afterAll). The timeout keeps a
+# hung runner from holding CI.
 test: build typecheck lint
 	@npx jest --selectProjects unit
-	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand --forceExit
+	@$(WITH_SERVERS) timeout 1800 npx jest --selectProjects integration --runInBand
 
 test-unit: build
 	@npx jest --selectProjects unit
 
 test-integration: build
-	@$(WITH_SERVERS) npx jest --selectProjects integration --runInBand --forceExit
+	@$(WITH_SERVERS) timeout 1800 npx jest --selectProjects integration --runInBand
 
 demo: build
 	@$(WITH_SERVERS) node dist/cli/flowcast.js demo

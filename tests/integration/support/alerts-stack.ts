@@ -53,8 +53,11 @@ export async function startAlertsStack(options: { scorer: DelayScorerSource; web
   const transport = new RedisStreamsTransport({ redis, logger, streamKey: `flowcast:test:${name}`, groups: ['ingest', 'scoring'], reclaimIdleMs: 5000 });
   const prefix = `bulltest:${name}`;
   const maxAttempts = options.webhookMaxAttempts ?? 4;
-  const queue = new WebhookQueue({ connection: redis.duplicate(), maxAttempts, backoffMs: 50, prefix });
-  const worker: Worker = startWebhookWorker({ db, logger, connection: redis.duplicate(), maxAttempts, prefix, timeoutMs: 2000 });
+  // BullMQ leaves connections it is given open on close: they are ours to disconnect.
+  const queueConnection = redis.duplicate();
+  const workerConnection = redis.duplicate();
+  const queue = new WebhookQueue({ connection: queueConnection, maxAttempts, backoffMs: 50, prefix });
+  const worker: Worker = startWebhookWorker({ db, logger, connection: workerConnection, maxAttempts, prefix, timeoutMs: 2000 });
   const fanout = createAlertFanout({ redis, logger, webhooks: queue });
   const applied: AppliedChanges[] = [];
 
@@ -90,6 +93,8 @@ export async function startAlertsStack(options: { scorer: DelayScorerSource; web
       for (const c of consumptions) await c.stop();
       await worker.close();
       await queue.close();
+      queueConnection.disconnect();
+      workerConnection.disconnect();
       await redis.del(transport.streamKey);
       await transport.close();
       redis.disconnect();
