@@ -89,9 +89,19 @@ export class ProcessSampler {
 }
 
 /** The server processes of the connections to one database, for a ProcessSampler group. */
-export async function postgresBackends(db: Knex, dbName: string, settleMs = 500): Promise<number[]> {
+async function postgresBackends(db: Knex, dbName: string, settleMs = 500): Promise<number[]> {
   // The consumers open their pools lazily: give them a moment to connect first.
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   const rows = (await db.raw('SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()', [dbName])) as { rows: { pid: number }[] };
   return rows.rows.map((r) => r.pid);
+}
+
+/**
+ * Samples the database's server processes as group `postgres`: those connected now, and every
+ * second any the pools open later (they connect lazily), each from when it appears. Returns stop.
+ */
+export async function watchPostgres(sampler: ProcessSampler, db: Knex, dbName: string, settleMs = 0): Promise<() => void> {
+  sampler.add('postgres', await postgresBackends(db, dbName, settleMs));
+  const timer = setInterval(() => void postgresBackends(db, dbName, 0).then((pids) => sampler.extend('postgres', pids), () => undefined), 1000);
+  return () => clearInterval(timer);
 }

@@ -10,7 +10,7 @@ import { startFlowcast, stopChild } from './child-process';
 import { type Truth, countAlertOutcomes, type SeenAlert } from './e2e-truth';
 import { freshDatabase } from './fresh-database';
 import { latencySummary } from './latency';
-import { postgresBackends, ProcessSampler } from './e2e-process-sampler';
+import { ProcessSampler, watchPostgres } from './e2e-process-sampler';
 import { listenForOpenedAlerts } from './alert-stream-listener';
 import type { Benchmark, BenchmarkOptions } from './run';
 
@@ -73,9 +73,7 @@ export const benchmark: Benchmark = {
 
       const truthFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'flowcast-e2e-')), 'truth.json');
       const sampler = new ProcessSampler({ ingest: ingest.pid!, scoring: scorer.pid!, api: api.pid! });
-      sampler.add('postgres', await postgresBackends(db, dbName));
-      // Connection pools open lazily: look for new backends every second.
-      const pgWatch = setInterval(() => void postgresBackends(db, dbName, 0).then((pids) => sampler.extend('postgres', pids), () => undefined), 1000);
+      const stopPgWatch = await watchPostgres(sampler, db, dbName, 500);
       const loadBefore = os.loadavg();
       const cli = path.join(__dirname, '..', 'cli', 'flowcast.js');
       const started = Date.now();
@@ -103,7 +101,7 @@ export const benchmark: Benchmark = {
       // Reports are all in the stream once the API has answered; the consumers may still be behind.
       const drained = await waitDrained(redis, streamKey, ['ingest', 'scoring'], 120_000);
       const drainedAt = drained ?? Date.now();
-      clearInterval(pgWatch);
+      stopPgWatch();
       const usage = sampler.stop();
       await new Promise((r) => setTimeout(r, 1500));
       stream.close();
@@ -154,7 +152,6 @@ export const benchmark: Benchmark = {
 /** No alert measured: null rather than NaN. */
 const orNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
-/** PIDs of the PostgreSQL backends connected to the bench database (its share of the server's CPU). */
 /** The time at which every group had read and acknowledged everything, or undefined on time-out. */
 async function waitDrained(redis: Redis, streamKey: string, groups: string[], timeoutMs: number): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@ import { loadTensorflow } from '../models/tf-backend';
 import { RedisStreamsTransport } from '../pipelines/redis-streams-transport';
 import { legRollingInputs } from '../pipelines/scoring/leg-rolling-inputs';
 import { benchChampion } from './bench-champion';
-import { postgresBackends, ProcessSampler } from './e2e-process-sampler';
+import { ProcessSampler, watchPostgres } from './e2e-process-sampler';
 import { startFlowcast, stopChild } from './child-process';
 import { latencySummary } from './latency';
 import { listenForOpenedAlerts } from './alert-stream-listener';
@@ -120,9 +120,7 @@ export const benchmark: Benchmark = {
 
     const before = await scrapeCounters(metricsUrl);
     const sampler = new ProcessSampler({ scoring: scorer.pid!, api: api.pid! });
-    sampler.add('postgres', await postgresBackends(db, dbName, 0));
-    // Connections the pools open later count from when they appear.
-    const pgWatch = setInterval(() => void postgresBackends(db, dbName, 0).then((pids) => sampler.extend('postgres', pids), () => undefined), 1000);
+    const stopPgWatch = await watchPostgres(sampler, db, dbName);
     let published = 0;
     let onShipments = 0;
     let plantedBattery = 0;
@@ -164,7 +162,7 @@ export const benchmark: Benchmark = {
     }
     const publishSeconds = (Date.now() - started) / 1000;
     const drainedAt = await waitDrained(redis, streamKey, 120_000);
-    clearInterval(pgWatch);
+    stopPgWatch();
     const usage = sampler.stop();
     await new Promise((r) => setTimeout(r, 1000));
     stream.close();

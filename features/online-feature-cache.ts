@@ -63,8 +63,10 @@ export class OnlineFeatureCache {
   private readonly entries = new Map<string, Entry>();
   /** Vectors read ahead for the next span, moved to `entries` when a read time reaches it. */
   private readonly ahead = new Map<string, Entry>();
-  /** Reads ahead asked for (`key@boundary`), so a vector is read ahead once per boundary. */
-  private readonly askedAhead = new Set<string>();
+  /** Per key, the boundary it was last asked to be read ahead to, so it is read ahead once per boundary. */
+  private readonly askedAhead = new Map<string, number>();
+  /** Keys a background refresh is reading now: not asked for again meanwhile. */
+  private readonly refreshingKeys = new Set<string>();
   private readonly inflight = new Map<string, Promise<FeatureVector>>();
   private readonly widths = new Map<EntityType, number[] | null>();
   private readonly catalog: FeatureCatalog;
@@ -106,7 +108,7 @@ export class OnlineFeatureCache {
         const hit = this.held(key, span, now);
         if (hit) {
           out.set(id, hit.vector);
-          if (now - hit.readAt >= this.refreshAfterMs) this.refreshLater(tenant, key, e, at, false);
+          if (now - hit.readAt >= this.refreshAfterMs && !this.refreshingKeys.has(key)) this.refreshLater(tenant, key, e, at, false);
           continue;
         }
         // A read in flight for the same tiles answers this one too.
@@ -173,10 +175,10 @@ export class OnlineFeatureCache {
   private maybeReadAhead(tenant: string, key: string, entity: EntityRef, at: number): void {
     const next = this.nextSpanStart(entity.type, at);
     if (next === undefined || next - at > this.readAheadMs) return;
-    const asked = `${key}@${next}`;
-    if (this.askedAhead.has(asked)) return;
-    if (this.askedAhead.size >= this.maxEntries) this.askedAhead.clear();
-    this.askedAhead.add(asked);
+    if (this.askedAhead.get(key) === next) return;
+    this.askedAhead.delete(key);
+    this.askedAhead.set(key, next);
+    if (this.askedAhead.size > this.maxEntries) this.askedAhead.delete(this.askedAhead.keys().next().value as string);
     this.refreshLater(tenant, key, entity, next, true);
   }
 
@@ -256,11 +258,14 @@ export class OnlineFeatureCache {
       const [slot, { tenant, at, ahead, entities }] = this.due.entries().next().value as [string, { tenant: string; at: number; ahead: boolean; entities: Map<string, EntityRef> }];
       this.due.delete(slot);
       const readAt = this.now();
+      if (!ahead) for (const key of entities.keys()) this.refreshingKeys.add(key);
       try {
         const read = await this.read(tenant, [...entities.values()], at);
         for (const vector of read) this.keep(tenant, vector, at, readAt, ahead);
       } catch {
         // The next call reads them itself once they expire.
+      } finally {
+        if (!ahead) for (const key of entities.keys()) this.refreshingKeys.delete(key);
       }
     }
   }

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { Db } from '../core/db';
 import { createAlertFanout } from '../pipelines/alerts/alert-fanout';
 import type { WebhookQueue } from '../pipelines/alerts/webhook-queue';
-import type { DelayScorerSource } from '../pipelines/scoring/delay-scorer';
 import type { AlertStreamHub } from './alert-stream-hub';
 import type { Auth } from './auth';
 import { bufferedJsonBody } from './buffered-json-body';
@@ -24,10 +23,6 @@ export interface AlertsApiDeps {
   /** Wakes SSE streams; built by the caller, who closes it. */
   hub: AlertStreamHub;
   webhooks?: Pick<WebhookQueue, 'enqueue'>;
-  /** The champion predictions score with (createApp builds `predictor` from it). */
-  scorer?: DelayScorerSource;
-  /** Per-key budget (createApp builds `limiter` from it). */
-  rateLimit: { limit: number; windowMs: number };
   limiter: RateLimiter;
   predictor: DelayPredictor;
   streamPollMs?: number;

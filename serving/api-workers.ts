@@ -58,8 +58,10 @@ export function superviseApiWorkers(o: ApiWorkersOptions): void {
         return;
       }
       // One that never got to listen (bad configuration, port taken): so would its replacement.
-      if (!stopping) o.logger.error({ worker: worker.id, code, signal }, 'an API worker exited before it listened; stopping');
-      if (!stopping) stop(1);
+      if (!stopping) {
+        o.logger.error({ worker: worker.id, code, signal }, 'an API worker exited before it listened; stopping');
+        stop(1);
+      }
       if (alive.size > 0) return;
       if (exitCode === 0) o.logger.info('stopped cleanly');
       o.logger.flush?.();

@@ -7,7 +7,7 @@ import type { Db } from '../core/db';
 import { NotFoundError } from '../core/errors';
 import { OnlineFeatureCache } from '../features/online-feature-cache';
 import type { Transport } from '../pipelines/transport';
-import { noChampion } from '../pipelines/scoring/delay-scorer';
+import { noChampion, type DelayScorerSource } from '../pipelines/scoring/delay-scorer';
 import { createAlertsApi, predictionBodyLimit, type AlertsApiDeps } from './alerts-api';
 import { createAuth } from './auth';
 import { errorHandler } from './error-handler';
@@ -29,7 +29,12 @@ export interface AppDeps {
   logger: Logger;
   metricsRegistry: Registry;
   /** Alerts, shipments and predictions (issue 6); absent, those routes are not served. */
-  alerts?: Omit<AlertsApiDeps, 'db' | 'logger' | 'auth' | 'limiter' | 'predictor'>;
+  alerts?: Omit<AlertsApiDeps, 'db' | 'logger' | 'auth' | 'limiter' | 'predictor'> & {
+    /** The champion predictions score with (the predictor is built from it). */
+    scorer?: DelayScorerSource;
+    /** Per-key budget (the rate limiter is built from it). */
+    rateLimit: { limit: number; windowMs: number };
+  };
   /** Retrain, runs, versions, promote and rollback (issue 5); absent, those routes are not served. */
   models?: Omit<ModelsRouteDeps, 'db' | 'logger' | 'auth'>;
 }

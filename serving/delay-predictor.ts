@@ -4,7 +4,7 @@ import type { OnlineFeatureCache } from '../features/online-feature-cache';
 import type { ShipmentLeg } from '../features/shipment-leg';
 import { legEntities, legRoles } from '../models/leg-entities';
 import type { DelayScore, DelayScorerSource } from '../pipelines/scoring/delay-scorer';
-import type { LegInputs } from '../pipelines/scoring/leg-rolling-inputs';
+import { legInputsOf, type LegInputs } from '../pipelines/scoring/leg-rolling-inputs';
 import { MicroBatcher } from './micro-batcher';
 
 export interface DelayPredictionRequest {
@@ -57,7 +57,11 @@ export class DelayPredictor {
     if (!scorer) return requests.map(() => undefined);
     const at = this.now();
     const byTenant = new Map<string, DelayPredictionRequest[]>();
-    for (const r of requests) byTenant.set(r.tenant, [...(byTenant.get(r.tenant) ?? []), r]);
+    for (const r of requests) {
+      const list = byTenant.get(r.tenant);
+      if (list) list.push(r);
+      else byTenant.set(r.tenant, [r]);
+    }
     const inputsOf = new Map<DelayPredictionRequest, LegInputs[]>();
     const vectorsOf = new Map<DelayPredictionRequest, (FeatureVector | undefined)[][]>();
     await Promise.all([...byTenant].map(async ([tenant, mine]) => {
@@ -66,7 +70,7 @@ export class DelayPredictor {
       for (const r of mine) {
         const used = r.legs.map((leg) => legVectors(leg, vectors));
         vectorsOf.set(r, used);
-        inputsOf.set(r, used.map(legInputs));
+        inputsOf.set(r, used.map(legInputsOf));
       }
     }));
     const all = requests.flatMap((r) => r.legs.map((leg, i) => ({ leg, rolling: (inputsOf.get(r) as LegInputs[])[i]!.rolling })));
@@ -84,24 +88,3 @@ function legVectors(leg: ShipmentLeg, vectors: Map<string, FeatureVector>): (Fea
   const roles = legEntities(leg);
   return legRoles.map((role) => vectors.get(`${roles[role].type}:${roles[role].id}`));
 }
-
-/** A leg's rolling inputs, named `<role>:<feature>` as the delay model reads them (as pipelines/scoring/leg-rolling-inputs.ts names them). */
-function legInputs(vectors: (FeatureVector | undefined)[]): LegInputs {
-  const out: LegInputs = { rolling: {}, freshness: {} };
-  legRoles.forEach((role, r) => {
-    const v = vectors[r];
-    if (!v) return;
-    const names = inputNames[r] as Map<string, string>;
-    for (const name in v.values) {
-      let input = names.get(name);
-      if (input === undefined) names.set(name, (input = `${role}:${name}`));
-      out.rolling[input] = v.values[name] as number | null;
-      const f = v.freshness[name];
-      if (f) out.freshness[input] = f;
-    }
-  });
-  return out;
-}
-
-/** Per role, feature name → input name (`<role>:<feature>`), made once. */
-const inputNames = legRoles.map(() => new Map<string, string>());

@@ -31,20 +31,29 @@ export async function legRollingInputs(db: Knex, tenant: string, legs: ShipmentL
   if (!withFreshness) {
     return roles.map((r) => ({ rolling: combined(legRoles.map((role) => vectorOf(r[role]))), freshness: {} }));
   }
-  return roles.map((r) => {
-    const out: LegInputs = { rolling: {}, freshness: {} };
-    for (const role of legRoles) {
-      const v = vectorOf(r[role]);
-      if (!v) continue;
-      for (const [name, value] of Object.entries(v.values)) {
-        out.rolling[`${role}:${name}`] = value;
-        const f = v.freshness[name];
-        if (f) out.freshness[`${role}:${name}`] = f;
-      }
-    }
-    return out;
-  });
+  return roles.map((r) => legInputsOf(legRoles.map((role) => vectorOf(r[role]))));
 }
+
+/** A leg's rolling inputs and their freshness from its vectors in legRoles order (origin, destination, lane, network). */
+export function legInputsOf(vectors: (FeatureVector | undefined)[]): LegInputs {
+  const out: LegInputs = { rolling: {}, freshness: {} };
+  legRoles.forEach((role, r) => {
+    const v = vectors[r];
+    if (!v) return;
+    const names = inputNames[r] as Map<string, string>;
+    for (const name in v.values) {
+      let input = names.get(name);
+      if (input === undefined) names.set(name, (input = `${role}:${name}`));
+      out.rolling[input] = v.values[name] as number | null;
+      const f = v.freshness[name];
+      if (f) out.freshness[input] = f;
+    }
+  });
+  return out;
+}
+
+/** Per role (legRoles order), feature name → input name (`<role>:<feature>`), made once. */
+const inputNames = legRoles.map(() => new Map<string, string>());
 
 type Rolling = Record<string, number | null>;
 

@@ -32,4 +32,4 @@ export function predictionsRouter(deps: PredictionsRouteDeps): Router {
   return router;
 }
 
-export const noChampionMessage = 'no champion delay model yet: train one and promote it (`flowcast train delay`, `flowcast models promote`)';
+const noChampionMessage = 'no champion delay model yet: train one and promote it (`flowcast train delay`, `flowcast models promote`)';
