@@ -134,7 +134,9 @@ async function bookDepartedLegs({ db }: CliContext, tenant: string, since: Date)
 /** Posts one report that fails validation (latitude 91), to show where bad input goes. */
 async function postBrokenReport(base: string, key: string, n: number): Promise<void> {
   const line = JSON.stringify({ id: `demo-broken-${Date.now()}-${n}`, deviceId: 'truck-demo', ts: new Date().toISOString(), location: { lat: 91, lon: 4.9 } });
-  await fetch(`${base}/v1/reports`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/x-ndjson' }, body: line });
+  const res = await fetch(`${base}/v1/reports`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/x-ndjson' }, body: line });
+  // A lone bad report is answered 400 with its rejection listed, after it is dead-lettered; any other status means it was not stored.
+  if (res.status !== 400) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
 }
 
 function lastJsonLine(text: string): Record<string, unknown> | undefined {
@@ -264,6 +266,8 @@ export function registerDemo(program: Command): void {
         let broken = 0;
         let booked = 0;
         let bookedSince = since;
+        // One at the start, so even the shortest run shows a dead letter; then one per status line.
+        await postBrokenReport(base, key.key, broken++).catch((err: Error) => say(`posting the broken report failed: ${err.message}`));
         while (!stopping && Date.now() < deadline) {
           if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) {
             if (sim && sim.child.exitCode !== 0) simFailures++;
@@ -281,7 +285,7 @@ export function registerDemo(program: Command): void {
           }
           if (Date.now() - lastStatus >= 5000) {
             lastStatus = Date.now();
-            await postBrokenReport(base, key.key, broken++).catch(() => undefined);
+            await postBrokenReport(base, key.key, broken++).catch((err: Error) => say(`posting the broken report failed: ${err.message}`));
             const bookedNow = await bookDepartedLegs(ctx, tenant, bookedSince).catch(() => 0);
             bookedSince = new Date(lastStatus - 1000);
             booked += bookedNow;
