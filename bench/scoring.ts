@@ -46,10 +46,12 @@ export const benchmark: Benchmark = {
     const devices = Number(options.devices ?? 3000);
     const plantedPerSec = Number(options.planted ?? 20);
     const plantedDelayPerSec = Number(options.plantedDelay ?? 4);
+    const partitions = Number(options.partitions ?? 1);
     const shipmentShare = Number(options.shipments ?? 0.8);
     const databaseUrl = process.env.DATABASE_URL;
     const redisUrl = process.env.REDIS_URL;
     if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run it as `npm run bench -- scoring`');
+    if (!(Number.isInteger(partitions) && partitions >= 1)) throw new Error('--partitions is the number of scoring processes, a whole number from 1');
     if (!(shipmentShare >= 0 && shipmentShare <= 1)) throw new Error('--shipments is the share of devices on a booked shipment leg, between 0 and 1');
     const say = (line: string) => process.stderr.write(`bench scoring: ${line}\n`);
 
@@ -80,9 +82,14 @@ export const benchmark: Benchmark = {
     const { key } = await createApiKey(db, { tenant, scopes: ['read'] });
     const streamKey = `flowcast:bench:scoring:${Date.now()}`;
     const port = 18_000 + Math.floor(Math.random() * 1000);
-    const env = { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, STREAM_KEY: streamKey, STREAM_GROUPS: 'scoring', LOG_LEVEL: 'info', HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' };
-    const metricsUrl = `http://127.0.0.1:${port + 1000}/metrics`;
-    const scorer = await startFlowcast(['score', '--no-webhooks'], { ...env, METRICS_PORT: String(port + 1000) }, /scoring consumer started/);
+    const env = {
+      DATABASE_URL: dbUrl, REDIS_URL: redisUrl, STREAM_KEY: streamKey, STREAM_GROUPS: 'scoring', SCORING_PARTITIONS: String(partitions),
+      LOG_LEVEL: 'info', HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1',
+    };
+    // One scoring process per partition, each with its own metrics port.
+    const metricsUrls = Array.from({ length: partitions }, (_, k) => `http://127.0.0.1:${port + 1000 + k}/metrics`);
+    const scorers = await Promise.all(Array.from({ length: partitions }, (_, k) =>
+      startFlowcast(['score', '--no-webhooks', '--partition', String(k)], { ...env, METRICS_PORT: String(port + 1000 + k) }, /scoring consumer started/)));
     const api = await startFlowcast(['api'], env, /API listening/);
 
     const redis = new Redis(redisUrl);
@@ -118,8 +125,9 @@ export const benchmark: Benchmark = {
       await new Promise((r) => setTimeout(r, 10));
     }
 
-    const before = await scrapeCounters(metricsUrl);
-    const sampler = new ProcessSampler({ scoring: scorer.pid!, api: api.pid! });
+    const before = await scrapeAll(metricsUrls);
+    const sampler = new ProcessSampler({ api: api.pid! });
+    sampler.add('scoring', scorers.map((s) => s.pid!));
     const stopPgWatch = await watchPostgres(sampler, db, dbName);
     let published = 0;
     let onShipments = 0;
@@ -166,14 +174,16 @@ export const benchmark: Benchmark = {
     const usage = sampler.stop();
     await new Promise((r) => setTimeout(r, 1000));
     stream.close();
-    const after = await scrapeCounters(metricsUrl);
+    const after = await scrapeAll(metricsUrls);
     const predictions = (after.predicted ?? 0) - (before.predicted ?? 0);
+    const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+    const batches = delta('batch_size_count');
     const total = published + plantedBattery + plantedDelay;
     const all = latencySummary([...batteryLatencies, ...delayLatencies]);
     const battery = latencySummary(batteryLatencies);
     const delay = latencySummary(delayLatencies);
     const drainSeconds = (drainedAt - started) / 1000;
-    await Promise.all([stopChild(scorer), stopChild(api)]);
+    await Promise.all([...scorers.map(stopChild), stopChild(api)]);
     await redis.del(streamKey);
     redis.disconnect();
     await db.destroy();
@@ -202,11 +212,16 @@ export const benchmark: Benchmark = {
       trackerShipments: trackerLegs.length,
       trackerLegsPredictedLateBefore: trackerP.filter((p) => p >= 0.7).length,
       jammedHub: planted.hub,
-      // Percent of one core from the end of the warm-up until drained; the machine's 2 cores also run this load generator and Redis.
+      scoringPartitions: partitions,
+      // Percent of one core (all scoring processes together) from the end of the warm-up until drained; the machine's 2 cores also run this load generator and Redis.
       scoringCpuPct: usage.cpuPct.scoring,
       postgresCpuPct: usage.cpuPct.postgres,
       apiCpuPct: usage.cpuPct.api,
       scoringCpuUsPerReport: Math.round((usage.cpuPct.scoring! / 100) * drainSeconds * 1e6 / total),
+      // The consumer's batches over the same span: how many, their mean size, and their mean time from read to committed.
+      scoringBatches: batches,
+      scoringMeanBatchSize: batches > 0 ? Math.round(delta('batch_size_sum') / batches) : null,
+      scoringMeanBatchMs: batches > 0 ? Math.round((delta('batch_seconds_sum') / batches) * 10000) / 10 : null,
       seconds: Math.round(publishSeconds * 10) / 10,
       warmupSeconds,
       drainSeconds: Math.round(drainSeconds * 10) / 10,
@@ -297,20 +312,29 @@ function median(xs: number[]): number {
 }
 
 /** `flowcast_consumer_messages_total` of the scoring process by outcome. */
+/** The counters of every scoring process, added up. */
+async function scrapeAll(urls: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const one of await Promise.all(urls.map(scrapeCounters))) for (const [k, v] of Object.entries(one)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 async function scrapeCounters(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(url)).text();
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^flowcast_consumer_messages_total\{[^}]*outcome="([^"]+)"[^}]*\} (\S+)$/gm)) out[m[1] as string] = Number(m[2]);
+  // Histogram sums and counts: batches committed, their messages and their time.
+  for (const m of text.matchAll(/^flowcast_consumer_(batch_size|batch_seconds)_(sum|count)(?:\{[^}]*\})? (\S+)$/gm)) out[`${m[1]}_${m[2]}`] = Number(m[3]);
   return out;
 }
 
-/** Resolves with the time at which the scoring group had read and acknowledged everything. */
+/** Resolves with the time at which every scoring group had read and acknowledged everything. */
 async function waitDrained(redis: Redis, streamKey: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const groups = (await redis.xinfo('GROUPS', streamKey)) as unknown[][];
-    const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [String(x[2 * i]), x[2 * i + 1]])))[0];
-    if (g && Number(g.lag) === 0 && Number(g.pending) === 0) return Date.now();
+    const all = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [String(x[2 * i]), x[2 * i + 1]])));
+    if (all.length > 0 && all.every((g) => Number(g.lag) === 0 && Number(g.pending) === 0)) return Date.now();
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('the scoring consumer did not drain the stream in time');

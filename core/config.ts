@@ -99,6 +99,11 @@ export const settings = {
     doc: 'A leg is late when it arrives more than this many minutes after its planned arrival (the delay model\'s label).',
   },
   SCORING_GROUP: { schema: z.string().min(1), default: 'scoring', doc: 'Consumer group (Redis) of the scoring consumer (`flowcast score`).' },
+  SCORING_PARTITIONS: {
+    schema: int(1),
+    default: '1',
+    doc: 'Scoring processes that split the devices between them (`flowcast score --partition k`, one per k from 0): each reads the whole stream in a group (or subscription) of its own, `<group>-<k>of<N>`, and scores one Nth of the devices. Every process of every role must agree on it; on a change, delete the old groups (XGROUP DESTROY) or they hold back trimming.',
+  },
   PUBSUB_SCORING_SUBSCRIPTION: {
     schema: z.string().min(1),
     default: 'flowcast-scoring',

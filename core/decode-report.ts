@@ -23,14 +23,18 @@ export function validateReport(value: unknown): DecodeResult {
 
 /** Turns the raw bytes of one message into a report, or says exactly why it is not one. */
 export function decodeReport(raw: Buffer, maxBytes: number): DecodeResult {
+  const parsed = parseReportJson(raw, maxBytes);
+  return parsed.ok ? validateReport(parsed.value) : parsed;
+}
+
+/** The first half of decoding: size and JSON, for a caller that looks at the value before validating it. */
+export function parseReportJson(raw: Buffer, maxBytes: number): { ok: true; value: unknown } | Extract<DecodeResult, { ok: false }> {
   if (raw.length > maxBytes) {
     return { ok: false, reason: 'oversized', path: '', message: `report is ${raw.length} bytes; the limit is ${maxBytes}` };
   }
-  let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
   } catch (err) {
     return { ok: false, reason: 'bad_json', path: '', message: `not valid JSON: ${(err as Error).message}` };
   }
-  return validateReport(value);
 }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { decodeReport } from '../core/decode-report';
+import { parseReportJson, validateReport } from '../core/decode-report';
 import type { ConsumerMetrics } from '../core/metrics';
+import type { Report } from '../core/report';
 import { OnlineFeatureCache } from '../features/online-feature-cache';
 import { applyConditions, type AppliedChanges } from './alerts/apply-conditions';
 import type { Condition } from './alerts/condition';
@@ -16,6 +17,7 @@ import type { RulesCache } from './alerts/rules-cache';
 import { findDeviceLocations } from './alerts/store/find-device-locations';
 import type { DelayScorerSource } from './scoring/delay-scorer';
 import { scoreShipments, type ScoringCaches, type ShipmentScoring } from './scoring/score-shipments';
+import { partitionGroup, partitionOfDevice, wholeStream, type ReportPartition } from './scoring/report-partition';
 import { ShipmentLegCache } from './scoring/shipment-leg-cache';
 import { insertPredictions } from './scoring/store/insert-predictions';
 import { upsertShipmentStatus } from './scoring/store/upsert-shipment-status';
@@ -30,8 +32,14 @@ export interface ScoringConsumerOptions {
   scorer: DelayScorerSource;
   /** Announces committed changes (SSE wake-up, webhook jobs). */
   afterCommit: (applied: AppliedChanges) => Promise<void>;
-  /** Consumer group or subscription; default `scoring`. */
+  /** Consumer group or subscription; default `scoring`. With a partition of several, `<group>-<k>of<N>`. */
   group?: string;
+  /**
+   * The share of devices this consumer scores (pipelines/scoring/report-partition.ts); it reads
+   * the whole stream in a group of its own and acknowledges other devices' reports unread.
+   * Default the whole stream.
+   */
+  partition?: ReportPartition;
   maxBatch?: number;
   maxWaitMs?: number;
   maxReportBytes?: number;
@@ -73,7 +81,7 @@ export class ScoringConsumer {
   start(): Consumption {
     const o = this.options;
     this.consumption = o.transport.consume(
-      { group: o.group ?? 'scoring', maxBatch: o.maxBatch ?? 1000, maxWaitMs: o.maxWaitMs ?? 5 },
+      { group: partitionGroup(o.group ?? 'scoring', o.partition ?? wholeStream), maxBatch: o.maxBatch ?? 1000, maxWaitMs: o.maxWaitMs ?? 5 },
       (batch) => this.handleBatch(batch).then(() => undefined),
     );
     return this.consumption;
@@ -99,17 +107,17 @@ export class ScoringConsumer {
     return next;
   }
 
-  private async prepare(batch: IncomingMessage[]): Promise<{ inputs: RuleInput[]; shipments: ShipmentScoring }> {
+  private async prepare(batch: IncomingMessage[]): Promise<{ inputs: RuleInput[]; otherPartitions: number; shipments: ShipmentScoring }> {
     const o = this.options;
-    const inputs = await this.decode(batch);
+    const { inputs, otherPartitions } = await this.decode(batch);
     const scorer = await o.scorer();
     const shipments = await scoreShipments(o.db, inputs, scorer, o.random ?? Math.random, this.caches);
-    return { inputs, shipments };
+    return { inputs, otherPartitions, shipments };
   }
 
   private async commit(batch: IncomingMessage[], prepared: ReturnType<ScoringConsumer['prepare']>, started: bigint): Promise<AppliedChanges> {
     const o = this.options;
-    const { inputs, shipments } = await prepared;
+    const { inputs, otherPartitions, shipments } = await prepared;
     const applied = await o.db.transaction(async (trx) => {
       const conditions = [...inputs.flatMap(evaluate), ...(await sorterAnomalies(trx, inputs)), ...shipments.conditions];
       await fillLocations(trx, conditions);
@@ -126,24 +134,36 @@ export class ScoringConsumer {
     o.metrics.messages.inc({ outcome: 'scored' }, inputs.length);
     // Of those, the reports whose shipment leg the delay model scored (one per shipment and batch: its latest report).
     if (shipments.predictions.length > 0) o.metrics.messages.inc({ outcome: 'predicted' }, shipments.predictions.length);
-    if (batch.length > inputs.length) o.metrics.messages.inc({ outcome: 'invalid' }, batch.length - inputs.length);
+    if (otherPartitions > 0) o.metrics.messages.inc({ outcome: 'other_partition' }, otherPartitions);
+    const invalid = batch.length - inputs.length - otherPartitions;
+    if (invalid > 0) o.metrics.messages.inc({ outcome: 'invalid' }, invalid);
     return applied;
   }
 
-  /** Valid reports with their tenant's rules; invalid ones are skipped (ingest dead-letters them). */
-  private async decode(batch: IncomingMessage[]): Promise<RuleInput[]> {
-    const decoded: { tenant: string; report: NonNullable<ReturnType<typeof okReport>> }[] = [];
+  /**
+   * Valid reports of this partition's devices with their tenant's rules; invalid ones are skipped
+   * (ingest dead-letters them), and so are other partitions' reports, before being validated.
+   */
+  private async decode(batch: IncomingMessage[]): Promise<{ inputs: RuleInput[]; otherPartitions: number }> {
+    const partition = this.options.partition ?? wholeStream;
+    const decoded: { tenant: string; report: Report }[] = [];
+    let otherPartitions = 0;
     for (const m of batch) {
       if (!m.tenant) continue;
-      const report = okReport(decodeReport(m.data, this.options.maxReportBytes ?? 65_536));
-      if (report) decoded.push({ tenant: m.tenant, report });
+      const parsed = parseReportJson(m.data, this.options.maxReportBytes ?? 65_536);
+      if (!parsed.ok) continue;
+      const deviceId = (parsed.value as { deviceId?: unknown } | null)?.deviceId;
+      if (partition.count > 1 && typeof deviceId === 'string' && partitionOfDevice(deviceId, partition.count) !== partition.index) {
+        otherPartitions++;
+        continue;
+      }
+      const valid = validateReport(parsed.value);
+      if (valid.ok) decoded.push({ tenant: m.tenant, report: valid.report });
     }
     const rules = await this.options.rules.get([...new Set(decoded.map((d) => d.tenant))]);
-    return decoded.map((d) => ({ ...d, at: Date.parse(d.report.ts), rules: rules.get(d.tenant)! }));
+    return { inputs: decoded.map((d) => ({ ...d, at: Date.parse(d.report.ts), rules: rules.get(d.tenant)! })), otherPartitions };
   }
 }
-
-const okReport = (d: ReturnType<typeof decodeReport>) => (d.ok ? d.report : undefined);
 
 /** Every per-report rule, plus: any report proves its device is no longer silent. */
 function evaluate(input: RuleInput): Condition[] {
