@@ -45,12 +45,15 @@ export interface ScoringConsumerOptions {
   maxReportBytes?: number;
   random?: () => number;
   /**
-   * Longest the consumer reuses what it read for an earlier batch: a hub's, lane's or the
-   * network's online features in the same tiles (features/online-feature-cache.ts, read again in
-   * the background after half of it, and read ahead within half of it before a tile boundary) and a shipment's booked legs
-   * (pipelines/scoring/shipment-leg-cache.ts); default 2,000 ms, 0 reads them for every batch.
+   * Longest the consumer reuses a hub's, lane's or the network's online features read for an
+   * earlier batch, in the same tiles (features/online-feature-cache.ts: read again in the
+   * background after half of it, and read ahead within a second of a tile boundary). Their
+   * tiles are a minute or longer, so values change at boundaries; this bounds only how late an
+   * event that lands in a closed tile reaches predictions. Default 10,000 ms; 0 reads them for every batch.
    */
-  cacheMaxAgeMs?: number;
+  featureCacheMaxAgeMs?: number;
+  /** Longest a shipment's booked legs are reused (pipelines/scoring/shipment-leg-cache.ts); default 2,000 ms, 0 reads them for every batch. */
+  legCacheMaxAgeMs?: number;
 }
 
 export const scoringActor = 'system:scoring';
@@ -72,10 +75,14 @@ export class ScoringConsumer {
   private readonly openAlerts = new OpenAlertIndex();
 
   constructor(private readonly options: ScoringConsumerOptions) {
-    const maxAgeMs = options.cacheMaxAgeMs ?? 2000;
-    this.caches = maxAgeMs > 0
-      ? { features: new OnlineFeatureCache({ db: options.db, maxAgeMs, refreshAfterMs: maxAgeMs / 2, readAheadMs: maxAgeMs / 2 }), legs: new ShipmentLegCache({ maxAgeMs }) }
-      : {};
+    const featureMaxAgeMs = options.featureCacheMaxAgeMs ?? 10_000;
+    const legMaxAgeMs = options.legCacheMaxAgeMs ?? 2000;
+    this.caches = {
+      ...(featureMaxAgeMs > 0
+        ? { features: new OnlineFeatureCache({ db: options.db, maxAgeMs: featureMaxAgeMs, refreshAfterMs: featureMaxAgeMs / 2, readAheadMs: Math.min(1000, featureMaxAgeMs / 2) }) }
+        : {}),
+      ...(legMaxAgeMs > 0 ? { legs: new ShipmentLegCache({ maxAgeMs: legMaxAgeMs }) } : {}),
+    };
   }
 
   start(): Consumption {
