@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
+import type { AppliedChanges } from '../../pipelines/alerts/apply-conditions';
 import { RulesCache } from '../../pipelines/alerts/rules-cache';
 import { ScoringConsumer } from '../../pipelines/scoring-consumer';
 import { noChampion } from '../../pipelines/scoring/delay-scorer';
@@ -44,7 +45,7 @@ describe('scoring partitions (real PostgreSQL)', () => {
     // Every consumer is handed every report, as each partition's group is.
     const low = devices.map((d) => battery(d, 5));
     const good = devices.map((d) => battery(d, 90));
-    const byConsumer = [];
+    const byConsumer: AppliedChanges[][] = [];
     for (const batch of [low, good]) byConsumer.push(await Promise.all(consumers.map((c) => c.handleBatch(batch))));
 
     for (const [k, [opened, resolved]] of [0, 1].map((k) => [k, byConsumer.map((applied) => applied[k]!)] as const)) {
