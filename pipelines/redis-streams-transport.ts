@@ -180,6 +180,7 @@ class ConsumeLoop {
   stopping = false;
   private lastReclaim = 0;
   private lastTrim = Date.now();
+  private lastLag = 0;
 
   constructor(
     private readonly transport: RedisStreamsTransport,
@@ -259,7 +260,9 @@ class ConsumeLoop {
 
   private async housekeeping(): Promise<void> {
     const onLag = this.transport.lagListener;
-    if (onLag) {
+    // Once a second, not after every batch: it is a round trip between reading one batch and the next.
+    if (onLag && Date.now() - this.lastLag >= 1000) {
+      this.lastLag = Date.now();
       const lag = await this.transport.lag(this.redis, this.options.group);
       if (lag !== undefined) onLag(lag);
     }

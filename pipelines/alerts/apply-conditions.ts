@@ -24,25 +24,7 @@ export interface AppliedChanges {
  */
 export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string, index?: OpenAlertIndex): Promise<AppliedChanges> {
   if (conditions.length === 0) return { events: [], deliveryIds: [] };
-  const byKey = new Map<string, { tenant: string; dedupeKey: string; list: Condition[] }>();
-  for (const c of conditions) {
-    const dedupeKey = dedupeKeyOf(c.kind, c.subjectType, c.subjectId, c.ruleKey);
-    const key = `${c.tenant}\u0000${dedupeKey}`;
-    const entry = byKey.get(key);
-    if (entry) entry.list.push(c);
-    else byKey.set(key, { tenant: c.tenant, dedupeKey, list: [c] });
-  }
-  const toOpen: { condition: Condition; dedupeKey: string }[] = [];
-  const toResolve: { tenant: string; dedupeKey: string; reason: string }[] = [];
-  for (const { tenant, dedupeKey, list } of byKey.values()) {
-    if (list.length > 1) list.sort((a, b) => a.at - b.at);
-    const firstActive = list.find((c) => c.active);
-    const last = list[list.length - 1]!;
-    const open = index?.isOpen(tenant, dedupeKey);
-    if (firstActive && open !== true) toOpen.push({ condition: firstActive, dedupeKey });
-    // Known open before this batch, or opened just now, or a clear no later report repeats: there may be one to resolve.
-    if (!last.active && (open !== false || firstActive || last.final)) toResolve.push({ tenant, dedupeKey, reason: last.clearReason ?? 'condition_cleared' });
-  }
+  const { toOpen, toResolve } = planAlertChanges(conditions, index);
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
   toOpen.sort((a, b) => compareKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
   const opened = await openAlerts(trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))));
@@ -54,6 +36,38 @@ export async function applyConditions(trx: Knex.Transaction, conditions: Conditi
   const events = await appendAlertEvents(trx, changes);
   const deliveryIds = await insertWebhookDeliveries(trx, events);
   return { events, deliveryIds };
+}
+
+export interface AlertChangePlan {
+  toOpen: { condition: Condition; dedupeKey: string }[];
+  toResolve: { tenant: string; dedupeKey: string; reason: string }[];
+}
+
+/**
+ * What the conditions may change, per dedupe key in event-time order: an open when the condition
+ * held at any point and the key is not known to be open; a resolve when it no longer holds at the
+ * end and the key may be unresolved. Empty plans need no alert statement at all.
+ */
+export function planAlertChanges(conditions: Condition[], index?: OpenAlertIndex): AlertChangePlan {
+  const byKey = new Map<string, { tenant: string; dedupeKey: string; list: Condition[] }>();
+  for (const c of conditions) {
+    const dedupeKey = dedupeKeyOf(c.kind, c.subjectType, c.subjectId, c.ruleKey);
+    const key = `${c.tenant}\u0000${dedupeKey}`;
+    const entry = byKey.get(key);
+    if (entry) entry.list.push(c);
+    else byKey.set(key, { tenant: c.tenant, dedupeKey, list: [c] });
+  }
+  const plan: AlertChangePlan = { toOpen: [], toResolve: [] };
+  for (const { tenant, dedupeKey, list } of byKey.values()) {
+    if (list.length > 1) list.sort((a, b) => a.at - b.at);
+    const firstActive = list.find((c) => c.active);
+    const last = list[list.length - 1]!;
+    const open = index?.isOpen(tenant, dedupeKey);
+    if (firstActive && open !== true) plan.toOpen.push({ condition: firstActive, dedupeKey });
+    // Known open before this batch, or opened just now, or a clear no later report repeats: there may be one to resolve.
+    if (!last.active && (open !== false || firstActive || last.final)) plan.toResolve.push({ tenant, dedupeKey, reason: last.clearReason ?? 'condition_cleared' });
+  }
+  return plan;
 }
 
 async function withDetailsOnOpen(c: Condition): Promise<Condition> {

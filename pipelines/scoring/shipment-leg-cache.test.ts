@@ -32,4 +32,31 @@ describe('shipment leg cache', () => {
     expect((await cache.get(db, refs)).has(shipmentKey('acme', 'S2'))).toBe(true);
     expect(asked).toEqual([['S1', 'S2'], ['S1', 'S2']]);
   });
+
+  it('with refreshInBackground, uses an entry past half its life and reads it again in one background read', async () => {
+    let now = 0;
+    let booked = [leg('S1', 0)];
+    const asked: string[][] = [];
+    const cache = new ShipmentLegCache({
+      maxAgeMs: 2000, now: () => now, random: () => 1, refreshInBackground: true,
+      read: async (_db: Knex, refs: ShipmentRef[]) => {
+        asked.push(refs.map((r) => r.shipmentId));
+        return new Map(refs.map((r) => [shipmentKey(r.tenant, r.shipmentId), booked.map((l) => ({ ...l, shipmentId: r.shipmentId }))]));
+      },
+    });
+    const s1 = [{ tenant: 'acme', shipmentId: 'S1' }];
+    const s2 = [{ tenant: 'acme', shipmentId: 'S2' }];
+    await cache.get(db, s1);
+    now = 500;
+    await cache.get(db, s2);
+    expect(asked).toEqual([['S1'], ['S2']]);
+    // S1 re-planned with a second leg. Past half its life S1 is still answered as held, and both due entries are read in one go.
+    booked = [leg('S1', 0), leg('S1', 1)];
+    now = 1500;
+    expect((await cache.get(db, [...s1, ...s2])).get(shipmentKey('acme', 'S1'))).toHaveLength(1);
+    await cache.settled();
+    expect(asked).toEqual([['S1'], ['S2'], ['S1', 'S2']]);
+    expect((await cache.get(db, s1)).get(shipmentKey('acme', 'S1'))).toHaveLength(2);
+    expect(asked).toHaveLength(3);
+  });
 });

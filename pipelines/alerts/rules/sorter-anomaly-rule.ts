@@ -49,6 +49,11 @@ export async function sorterAnomalies(trx: Knex.Transaction, inputs: RuleInput[]
   return conditions;
 }
 
+/** Whether any report in the batch is a sorter's count (sorterAnomalies has work to do). */
+export function hasSorterSamples(inputs: RuleInput[]): boolean {
+  return inputs.some((i) => samplesOf(i).length > 0);
+}
+
 function samplesOf(input: RuleInput): Sample[] {
   const { report, tenant } = input;
   const parcels = report.metrics?.parcels;
