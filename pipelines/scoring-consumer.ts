@@ -219,8 +219,12 @@ function keptPredictions(s: ShipmentScoring, applied: AppliedChanges) {
   const changed = new Set(
     applied.events.filter((e) => e.event.alert.kind === 'predicted_delay').map((e) => `${e.tenant}\u0000${e.event.alert.subject.id}`),
   );
-  return s.predictions
-    .map(({ sampled, ...p }) => ({ ...p, changedAlert: changed.has(`${p.tenant}\u0000${p.shipmentId}`), sampled }))
-    .filter((p) => p.sampled || p.changedAlert)
-    .map(({ sampled: _sampled, ...p }) => p);
+  const kept = [];
+  for (const prediction of s.predictions) {
+    const changedAlert = changed.size > 0 && changed.has(`${prediction.tenant}\u0000${prediction.shipmentId}`);
+    if (!prediction.sampled && !changedAlert) continue;
+    const { sampled: _sampled, ...p } = prediction;
+    kept.push({ ...p, changedAlert });
+  }
+  return kept;
 }

@@ -95,8 +95,11 @@ function addPrediction(out: ShipmentScoring, l: Latest, status: ShipmentStatusUp
   const { tenant, report, at, rules } = l.input;
   const { raise, clear } = rules.predictedDelay;
   const active = s.pLate >= raise ? true : s.pLate < clear ? false : undefined;
-  const late = l.leg.plannedArrival + s.delayP50Min * 60_000;
-  if (active !== undefined) {
+  if (active === false) {
+    // Nearly every leg: "not late", which only ever resolves an open alert; no message or details to build.
+    out.conditions.push({ tenant, kind: 'predicted_delay', subjectType: 'shipment', subjectId: l.shipmentId, ruleKey: '', active, at, deviceId: report.deviceId });
+  } else if (active) {
+    const late = l.leg.plannedArrival + s.delayP50Min * 60_000;
     out.conditions.push({
       tenant, kind: 'predicted_delay', subjectType: 'shipment', subjectId: l.shipmentId, ruleKey: '', active, at,
       severity: s.pLate >= (1 + raise) / 2 ? 'critical' : 'warning',
@@ -106,7 +109,7 @@ function addPrediction(out: ShipmentScoring, l: Latest, status: ShipmentStatusUp
         plannedArrival: new Date(l.leg.plannedArrival).toISOString(), predictedArrival: new Date(late).toISOString(),
         modelVersion: scorer.modelVersion, threshold: raise,
       },
-      detailsOnOpen: active ? async () => ({ topFeatures: (await scorer.score([{ leg: l.leg, rolling }], { explain: true }))[0]!.topFeatures }) : undefined,
+      detailsOnOpen: async () => ({ topFeatures: (await scorer.score([{ leg: l.leg, rolling }], { explain: true }))[0]!.topFeatures }),
       deviceId: report.deviceId, location: reportLocation(report),
     });
   }

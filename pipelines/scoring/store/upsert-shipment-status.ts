@@ -12,18 +12,18 @@ export interface ShipmentStatusUpdate {
   prediction: { pLate: number; delayP50Min: number; delayP90Min: number; modelVersion: string; at: number } | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** One row per shipment, moved only forward in event time (a late report never rewinds it). */
+/** One row per shipment, moved only forward in event time (a late report never rewinds it). Times go as epoch ms: cheaper to send than ISO text. */
 export async function upsertShipmentStatus(db: Knex, updates: ShipmentStatusUpdate[]): Promise<void> {
   if (updates.length === 0) return;
-  const u = [...updates].sort((a, b) => (a.tenant + a.shipmentId < b.tenant + b.shipmentId ? -1 : 1));
+  // In key order, so concurrent consumers lock rows in the same order.
+  const u = [...updates].sort((a, b) => (a.tenant !== b.tenant ? (a.tenant < b.tenant ? -1 : 1) : a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0));
   await db.raw(
     `INSERT INTO shipment_status AS s (tenant, shipment_id, last_report_ts, last_device_id, last_lat, last_lon, last_location_ts,
                                        current_leg_seq, arrived_at, p_late, delay_p50_min, delay_p90_min, model_version, predicted_at)
-     SELECT t, sid, ts, dev, lat, lon, CASE WHEN lat IS NULL THEN NULL ELSE ts END, leg, arr, pl, p50, p90, mv, pat
-     FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::float8[], ?::float8[], ?::int[], ?::timestamptz[],
-                 ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::timestamptz[])
+     SELECT t, sid, to_timestamp(ts / 1000), dev, lat, lon, CASE WHEN lat IS NULL THEN NULL ELSE to_timestamp(ts / 1000) END, leg,
+            to_timestamp(arr / 1000), pl, p50, p90, mv, to_timestamp(pat / 1000)
+     FROM unnest(?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[], ?::int[], ?::float8[],
+                 ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::float8[])
        AS x(t, sid, ts, dev, lat, lon, leg, arr, pl, p50, p90, mv, pat)
      ON CONFLICT (tenant, shipment_id) DO UPDATE SET
        last_report_ts = GREATEST(s.last_report_ts, EXCLUDED.last_report_ts),
@@ -39,10 +39,10 @@ export async function upsertShipmentStatus(db: Knex, updates: ShipmentStatusUpda
        model_version = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.model_version ELSE s.model_version END,
        predicted_at = GREATEST(s.predicted_at, EXCLUDED.predicted_at)`,
     [
-      u.map((x) => x.tenant), u.map((x) => x.shipmentId), u.map((x) => iso(x.reportTs)), u.map((x) => x.deviceId),
-      u.map((x) => x.lat), u.map((x) => x.lon), u.map((x) => x.legSeq), u.map((x) => iso(x.arrivedAt)),
+      u.map((x) => x.tenant), u.map((x) => x.shipmentId), u.map((x) => x.reportTs), u.map((x) => x.deviceId),
+      u.map((x) => x.lat), u.map((x) => x.lon), u.map((x) => x.legSeq), u.map((x) => x.arrivedAt),
       u.map((x) => x.prediction?.pLate ?? null), u.map((x) => x.prediction?.delayP50Min ?? null), u.map((x) => x.prediction?.delayP90Min ?? null),
-      u.map((x) => x.prediction?.modelVersion ?? null), u.map((x) => iso(x.prediction?.at ?? null)),
+      u.map((x) => x.prediction?.modelVersion ?? null), u.map((x) => x.prediction?.at ?? null),
     ] as unknown as Knex.RawBinding[],
   );
 }
