@@ -63,8 +63,9 @@ const perReportRules = [batteryRule, metricRangeRule, droneRiskRule, geofenceRul
 /**
  * The second consumer of the report stream, in its own group: evaluates each tenant's alert
  * rules on every report, scores shipments' current legs with the champion delay model, and
- * commits alert changes, predictions and shipment status in one transaction per batch. It never
- * writes reports (ingest does), so a slow ingest never holds it back, nor the other way round.
+ * commits alert changes with their predictions in one transaction per batch (none when the batch
+ * changes no alert), shipment status beside it. It never writes reports (ingest does), so a slow
+ * ingest never holds it back, nor the other way round.
  */
 export class ScoringConsumer {
   private consumption?: Consumption;
@@ -158,8 +159,18 @@ export class ScoringConsumer {
     return none;
   }
 
-  /** Alert changes, their events and webhook deliveries, predictions and shipment status: one transaction. */
-  private commitWithAlertChanges(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring): Promise<AppliedChanges> {
+  /**
+   * Alert changes, their events and webhook deliveries, and the predictions (which say whether
+   * they changed an alert): one transaction. Shipment status, which only moves forward in event
+   * time and is the same on a retry, is written beside it on another connection.
+   */
+  private async commitWithAlertChanges(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring): Promise<AppliedChanges> {
+    const db = this.options.db;
+    const [changes] = await Promise.all([this.alertTransaction(inputs, reportConditions, shipments), upsertShipmentStatus(db, shipments.statuses)]);
+    return changes;
+  }
+
+  private alertTransaction(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring): Promise<AppliedChanges> {
     return this.options.db.transaction(async (trx) => {
       const conditions = [...reportConditions, ...(await sorterAnomalies(trx, inputs))];
       await fillLocations(trx, conditions);
@@ -167,7 +178,6 @@ export class ScoringConsumer {
       await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
       const changes = await applyConditions(trx, conditions, scoringActor, this.openAlerts);
       await insertPredictions(trx, keptPredictions(shipments, changes));
-      await upsertShipmentStatus(trx, shipments.statuses);
       return changes;
     });
   }
