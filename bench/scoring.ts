@@ -311,7 +311,6 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : (s[Math.floor(s.length / 2)] as number);
 }
 
-/** `flowcast_consumer_messages_total` of the scoring process by outcome. */
 /** The counters of every scoring process, added up. */
 async function scrapeAll(urls: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -319,6 +318,7 @@ async function scrapeAll(urls: string[]): Promise<Record<string, number>> {
   return out;
 }
 
+/** One scoring process's `flowcast_consumer_messages_total` by outcome, and its batch histograms' sums and counts. */
 async function scrapeCounters(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(url)).text();
   const out: Record<string, number> = {};

@@ -19,8 +19,7 @@ import type { DelayScorerSource } from './scoring/delay-scorer';
 import { scoreShipments, type ScoringCaches, type ShipmentScoring } from './scoring/score-shipments';
 import { partitionGroup, partitionOfDevice, wholeStream, type ReportPartition } from './scoring/report-partition';
 import { ShipmentLegCache } from './scoring/shipment-leg-cache';
-import { insertPredictions } from './scoring/store/insert-predictions';
-import { upsertShipmentStatus } from './scoring/store/upsert-shipment-status';
+import { savePredictionsAndStatus } from './scoring/store/save-predictions-and-status';
 import type { Consumption, IncomingMessage, Transport } from './transport';
 
 export interface ScoringConsumerOptions {
@@ -63,9 +62,9 @@ const perReportRules = [batteryRule, metricRangeRule, droneRiskRule, geofenceRul
 /**
  * The second consumer of the report stream, in its own group: evaluates each tenant's alert
  * rules on every report, scores shipments' current legs with the champion delay model, and
- * commits alert changes with their predictions in one transaction per batch (none when the batch
- * changes no alert), shipment status beside it. It never writes reports (ingest does), so a slow
- * ingest never holds it back, nor the other way round.
+ * commits alert changes, predictions and shipment status, in one transaction per batch when the
+ * batch changes an alert and one statement when it does not. It never writes reports (ingest
+ * does), so a slow ingest never holds it back, nor the other way round.
  */
 export class ScoringConsumer {
   private consumption?: Consumption;
@@ -82,7 +81,14 @@ export class ScoringConsumer {
       ...(featureMaxAgeMs > 0
         ? { features: new OnlineFeatureCache({ db: options.db, maxAgeMs: featureMaxAgeMs, refreshAfterMs: featureMaxAgeMs / 2, readAheadMs: Math.min(1000, featureMaxAgeMs / 2) }) }
         : {}),
-      ...(legMaxAgeMs > 0 ? { legs: new ShipmentLegCache({ maxAgeMs: legMaxAgeMs, refreshInBackground: true }) } : {}),
+      ...(legMaxAgeMs > 0
+        ? {
+          legs: new ShipmentLegCache({
+            maxAgeMs: legMaxAgeMs, refreshInBackground: true,
+            onBackgroundError: (err) => options.logger.warn({ err }, 'reading shipment legs in the background failed; they are read again when they expire'),
+          }),
+        }
+        : {}),
     };
   }
 
@@ -128,7 +134,10 @@ export class ScoringConsumer {
     const o = this.options;
     const { inputs, otherPartitions, shipments } = await prepared;
     const conditions = [...inputs.flatMap(evaluate), ...shipments.conditions];
-    const applied = (await this.commitWithoutAlertChanges(inputs, conditions, shipments)) ?? (await this.commitWithAlertChanges(inputs, conditions, shipments));
+    // Sorter reports update zone baselines under a row lock: always the transaction.
+    const sorters = hasSorterSamples(inputs);
+    const applied = (sorters ? undefined : await this.commitWithoutAlertChanges(inputs, conditions, shipments))
+      ?? (await this.commitWithAlertChanges(inputs, conditions, shipments, sorters));
     await o.afterCommit(applied);
     o.metrics.batchSize.observe(batch.length);
     o.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -144,40 +153,32 @@ export class ScoringConsumer {
   /**
    * Most batches change no alert (every report "still fine", every alert already open). Known
    * from the open-alert index without a transaction, such a batch writes its predictions and
-   * shipment status in two independent statements side by side: two round trips instead of five.
-   * Undefined when the batch may change an alert, or has sorter reports (their baselines are
-   * updated under a row lock).
+   * shipment status in one statement: two round trips instead of five. Undefined, with the index
+   * caught up, when the batch may change an alert.
    */
   private async commitWithoutAlertChanges(inputs: RuleInput[], conditions: Condition[], shipments: ShipmentScoring): Promise<AppliedChanges | undefined> {
     const db = this.options.db;
-    if (hasSorterSamples(inputs)) return undefined;
     await this.openAlerts.catchUp(db, inputs.map((i) => i.tenant));
     const plan = planAlertChanges(conditions, this.openAlerts);
     if (plan.toOpen.length > 0 || plan.toResolve.length > 0) return undefined;
     const none: AppliedChanges = { events: [], deliveryIds: [] };
-    await Promise.all([insertPredictions(db, keptPredictions(shipments, none)), upsertShipmentStatus(db, shipments.statuses)]);
+    await savePredictionsAndStatus(db, keptPredictions(shipments, none), shipments.statuses);
     return none;
   }
 
   /**
-   * Alert changes, their events and webhook deliveries, and the predictions (which say whether
-   * they changed an alert): one transaction. Shipment status, which only moves forward in event
-   * time and is the same on a retry, is written beside it on another connection.
+   * Alert changes, their events and webhook deliveries, the predictions (which say whether they
+   * changed an alert) and shipment status: one transaction. The open-alert index is caught up
+   * just before the alert statements, by commitWithoutAlertChanges or, for a batch with sorter
+   * reports, here: what others commit after that is seen by the next batch.
    */
-  private async commitWithAlertChanges(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring): Promise<AppliedChanges> {
-    const db = this.options.db;
-    const [changes] = await Promise.all([this.alertTransaction(inputs, reportConditions, shipments), upsertShipmentStatus(db, shipments.statuses)]);
-    return changes;
-  }
-
-  private alertTransaction(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring): Promise<AppliedChanges> {
+  private commitWithAlertChanges(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring, sorters: boolean): Promise<AppliedChanges> {
     return this.options.db.transaction(async (trx) => {
-      const conditions = [...reportConditions, ...(await sorterAnomalies(trx, inputs))];
+      const conditions = sorters ? [...reportConditions, ...(await sorterAnomalies(trx, inputs))] : reportConditions;
       await fillLocations(trx, conditions);
-      // Just before the alert statements: what others commit after it is seen by the next batch.
-      await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
+      if (sorters) await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
       const changes = await applyConditions(trx, conditions, scoringActor, this.openAlerts);
-      await insertPredictions(trx, keptPredictions(shipments, changes));
+      await savePredictionsAndStatus(trx, keptPredictions(shipments, changes), shipments.statuses);
       return changes;
     });
   }
@@ -191,14 +192,15 @@ export class ScoringConsumer {
     const decoded: { tenant: string; report: Report }[] = [];
     let otherPartitions = 0;
     for (const m of batch) {
-      if (!m.tenant) continue;
       const parsed = parseReportJson(m.data, this.options.maxReportBytes ?? 65_536);
-      if (!parsed.ok) continue;
-      const deviceId = (parsed.value as { deviceId?: unknown } | null)?.deviceId;
-      if (partition.count > 1 && typeof deviceId === 'string' && partitionOfDevice(deviceId, partition.count) !== partition.index) {
+      const deviceId = parsed.ok ? (parsed.value as { deviceId?: unknown } | null)?.deviceId : undefined;
+      // A message with no device to go by is partition 0's (counted invalid there, once).
+      const owner = typeof deviceId === 'string' ? partitionOfDevice(deviceId, partition.count) : 0;
+      if (owner !== partition.index) {
         otherPartitions++;
         continue;
       }
+      if (!m.tenant || !parsed.ok) continue;
       const valid = validateReport(parsed.value);
       if (valid.ok) decoded.push({ tenant: m.tenant, report: valid.report });
     }

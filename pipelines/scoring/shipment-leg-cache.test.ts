@@ -59,4 +59,40 @@ describe('shipment leg cache', () => {
     expect((await cache.get(db, s1)).get(shipmentKey('acme', 'S1'))).toHaveLength(2);
     expect(asked).toHaveLength(3);
   });
+
+  it('asks for a due entry once while its background read is in flight, keeps a newer foreground read, and reports a failed background read', async () => {
+    let now = 0;
+    let version = 1;
+    const asked: string[][] = [];
+    let release: (() => void) | undefined;
+    const failures: string[] = [];
+    const cache = new ShipmentLegCache({
+      maxAgeMs: 2000, now: () => now, random: () => 1, refreshInBackground: true, onBackgroundError: (err) => failures.push(err.message),
+      read: async (_db: Knex, refs: ShipmentRef[]) => {
+        asked.push(refs.map((r) => r.shipmentId));
+        const seen = version;
+        if (asked.length === 2) await new Promise<void>((r) => (release = r)); // the background read is slow
+        if (asked.length === 4) throw new Error('database away');
+        return new Map(refs.map((r) => [shipmentKey(r.tenant, r.shipmentId), Array.from({ length: seen }, (_, i) => leg(r.shipmentId, i))]));
+      },
+    });
+    const s1 = [{ tenant: 'acme', shipmentId: 'S1' }];
+    const legsOf = async () => (await cache.get(db, s1)).get(shipmentKey('acme', 'S1'))!.length;
+    expect(await legsOf()).toBe(1);
+    now = 1000; // due: read in the background, slowly
+    expect(await legsOf()).toBe(1);
+    expect(await legsOf()).toBe(1);
+    expect(asked).toEqual([['S1'], ['S1']]);
+    // Expired meanwhile: read in the foreground, newer than the slow background read.
+    version = 3;
+    now = 2000;
+    expect(await legsOf()).toBe(3);
+    release!();
+    await cache.settled();
+    expect(await legsOf()).toBe(3);
+    now = 3000;
+    expect(await legsOf()).toBe(3);
+    await cache.settled();
+    expect(failures).toEqual(['database away']);
+  });
 });

@@ -11,6 +11,8 @@ export interface ShipmentLegCacheOptions {
    * Default false: read again once expired.
    */
   refreshInBackground?: boolean;
+  /** Told of a background read that failed (its entries then expire and are read in the foreground). Default: ignored. */
+  onBackgroundError?: (err: Error) => void;
   now?: () => number;
   random?: () => number;
   /** Shipments kept at most (default 200,000); the oldest go first when there are more. */
@@ -26,7 +28,8 @@ export interface ShipmentLegCacheOptions {
  * `refreshInBackground`, batches use an entry past half its life while it is read again.
  */
 export class ShipmentLegCache {
-  private readonly entries = new Map<string, { legs: ShipmentLeg[]; refreshAt: number; expires: number }>();
+  /** Per shipment, its legs as read at `readAt` (when that read started). */
+  private readonly entries = new Map<string, { legs: ShipmentLeg[]; readAt: number; refreshAt: number; expires: number }>();
   /** Entries due for a background read, and the read in flight (one at a time). */
   private readonly due = new Map<string, ShipmentRef>();
   private refreshing: Promise<void> | undefined;
@@ -35,6 +38,7 @@ export class ShipmentLegCache {
   private readonly random: () => number;
   private readonly maxEntries: number;
   private readonly refreshInBackground: boolean;
+  private readonly onBackgroundError: (err: Error) => void;
   private readonly read: NonNullable<ShipmentLegCacheOptions['read']>;
 
   constructor(options: ShipmentLegCacheOptions = {}) {
@@ -43,6 +47,7 @@ export class ShipmentLegCache {
     this.random = options.random ?? Math.random;
     this.maxEntries = options.maxEntries ?? 200_000;
     this.refreshInBackground = options.refreshInBackground ?? false;
+    this.onBackgroundError = options.onBackgroundError ?? (() => undefined);
     this.read = options.read ?? findShipmentLegs;
   }
 
@@ -61,9 +66,16 @@ export class ShipmentLegCache {
   private async refresh(db: Knex): Promise<void> {
     const refs = new Map(this.due);
     this.due.clear();
-    // A failed background read leaves the entries to expire and be read again in the foreground.
-    const read = await this.read(db, [...refs.values()]).catch(() => undefined);
-    if (read) this.store(refs.keys(), read, this.now());
+    const startedAt = this.now();
+    let read: Map<string, ShipmentLeg[]>;
+    try {
+      read = await this.read(db, [...refs.values()]);
+    } catch (err) {
+      this.onBackgroundError(err as Error);
+      return;
+    }
+    // A foreground read that started after this one knows better.
+    this.store([...refs.keys()].filter((key) => (this.entries.get(key)?.readAt ?? -Infinity) <= startedAt), read, startedAt);
   }
 
   private async lookUp(db: Knex, refs: ShipmentRef[]): Promise<Map<string, ShipmentLeg[]>> {
@@ -76,7 +88,10 @@ export class ShipmentLegCache {
       const entry = this.entries.get(key);
       if (entry && entry.expires > now) {
         if (entry.legs.length > 0) out.set(key, entry.legs);
-        if (this.refreshInBackground && entry.refreshAt <= now) this.due.set(key, ref);
+        if (this.refreshInBackground && entry.refreshAt <= now) {
+          this.due.set(key, ref);
+          entry.refreshAt = entry.expires; // queued once, not again while its read is in flight
+        }
       } else missing.set(key, ref);
     }
     if (missing.size === 0) return out;
@@ -89,11 +104,12 @@ export class ShipmentLegCache {
     return out;
   }
 
-  private store(keys: Iterable<string>, read: Map<string, ShipmentLeg[]>, now: number): void {
+  /** Entries of `keys` as read by a read that started at `readAt`: their age counts from then. */
+  private store(keys: Iterable<string>, read: Map<string, ShipmentLeg[]>, readAt: number): void {
     for (const key of keys) {
       const life = this.maxAgeMs * (0.5 + this.random() / 2);
       this.entries.delete(key);
-      this.entries.set(key, { legs: read.get(key) ?? [], refreshAt: now + life / 2, expires: now + life });
+      this.entries.set(key, { legs: read.get(key) ?? [], readAt, refreshAt: readAt + life / 2, expires: readAt + life });
     }
     if (this.entries.size > this.maxEntries) {
       for (const k of this.entries.keys()) {

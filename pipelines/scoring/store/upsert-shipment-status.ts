@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SqlStatement } from './sql-statement';
 
 export interface ShipmentStatusUpdate {
   tenant: string;
@@ -12,13 +13,15 @@ export interface ShipmentStatusUpdate {
   prediction: { pLate: number; delayP50Min: number; delayP90Min: number; modelVersion: string; at: number } | null;
 }
 
-/** One row per shipment, moved only forward in event time (a late report never rewinds it). Times go as epoch ms: cheaper to send than ISO text. */
-export async function upsertShipmentStatus(db: Knex, updates: ShipmentStatusUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
+/**
+ * The upsert of `updates` (at least one) as a statement: one row per shipment, moved only forward
+ * in event time (a late report never rewinds it). Times go as epoch ms, cheaper to send than ISO text.
+ */
+export function shipmentStatusUpsert(updates: ShipmentStatusUpdate[]): SqlStatement {
   // In key order, so concurrent consumers lock rows in the same order.
   const u = [...updates].sort((a, b) => (a.tenant !== b.tenant ? (a.tenant < b.tenant ? -1 : 1) : a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0));
-  await db.raw(
-    `INSERT INTO shipment_status AS s (tenant, shipment_id, last_report_ts, last_device_id, last_lat, last_lon, last_location_ts,
+  return {
+    sql: `INSERT INTO shipment_status AS s (tenant, shipment_id, last_report_ts, last_device_id, last_lat, last_lon, last_location_ts,
                                        current_leg_seq, arrived_at, p_late, delay_p50_min, delay_p90_min, model_version, predicted_at)
      SELECT t, sid, to_timestamp(ts / 1000), dev, lat, lon, CASE WHEN lat IS NULL THEN NULL ELSE to_timestamp(ts / 1000) END, leg,
             to_timestamp(arr / 1000), pl, p50, p90, mv, to_timestamp(pat / 1000)
@@ -38,11 +41,11 @@ export async function upsertShipmentStatus(db: Knex, updates: ShipmentStatusUpda
        delay_p90_min = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.delay_p90_min ELSE s.delay_p90_min END,
        model_version = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.model_version ELSE s.model_version END,
        predicted_at = GREATEST(s.predicted_at, EXCLUDED.predicted_at)`,
-    [
+    bindings: [
       u.map((x) => x.tenant), u.map((x) => x.shipmentId), u.map((x) => x.reportTs), u.map((x) => x.deviceId),
       u.map((x) => x.lat), u.map((x) => x.lon), u.map((x) => x.legSeq), u.map((x) => x.arrivedAt),
       u.map((x) => x.prediction?.pLate ?? null), u.map((x) => x.prediction?.delayP50Min ?? null), u.map((x) => x.prediction?.delayP90Min ?? null),
       u.map((x) => x.prediction?.modelVersion ?? null), u.map((x) => x.prediction?.at ?? null),
     ] as unknown as Knex.RawBinding[],
-  );
+  };
 }
