@@ -204,7 +204,7 @@ class ConsumeLoop {
       if (batch.length > 0) {
         const handling = this.handleUntilDone(batch).finally(() => inFlight.delete(handling));
         inFlight.add(handling);
-        if (inFlight.size >= this.transport.concurrency) await Promise.race(inFlight);
+        if (inFlight.size >= Math.max(1, this.options.batchesInFlight ?? this.transport.concurrency)) await Promise.race(inFlight);
       }
       await this.housekeeping();
     }

@@ -31,6 +31,12 @@ export interface ConsumeOptions {
   maxBatch: number;
   /** Longest wait for a batch to fill before handing over what there is. */
   maxWaitMs: number;
+  /**
+   * Redis Streams: batches handed to the handler before the first of them is done, so reading
+   * and decoding overlap with commits; default the transport's `concurrency` (2). Pub/Sub hands
+   * over one batch at a time.
+   */
+  batchesInFlight?: number;
 }
 
 /**
