@@ -95,8 +95,8 @@ export class ScoringConsumer {
   start(): Consumption {
     const o = this.options;
     this.consumption = o.transport.consume(
-      // Three batches at once: one committing, one preparing, one being read; commits stay in read
-      // order (handleBatch). Against two, alternating at 5,000 reports/s, p99 was lower in four of five pairs (docs/BENCHMARKS.md).
+      // Up to three batches handled at once (one committing, the others preparing), and the next
+      // read while two are; commits stay in read order (handleBatch). Against two, alternating at 5,000 reports/s, p99 was lower in four of five pairs (docs/BENCHMARKS.md).
       { group: partitionGroup(o.group ?? 'scoring', o.partition ?? wholeStream), maxBatch: o.maxBatch ?? 1000, maxWaitMs: o.maxWaitMs ?? 5, batchesInFlight: 3 },
       (batch) => this.handleBatch(batch).then(() => undefined),
     );

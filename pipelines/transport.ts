@@ -32,9 +32,9 @@ export interface ConsumeOptions {
   /** Longest wait for a batch to fill before handing over what there is. */
   maxWaitMs: number;
   /**
-   * Redis Streams: batches handed to the handler before the first of them is done, so reading
-   * and decoding overlap with commits; default the transport's `concurrency` (2). Pub/Sub hands
-   * over one batch at a time.
+   * Redis Streams: most batches being handled at once, so reading and decoding overlap with
+   * commits; default (and overriding) the transport's `concurrency` (2). Pub/Sub hands over one
+   * batch at a time.
    */
   batchesInFlight?: number;
 }

@@ -19,7 +19,8 @@ export interface AppliedChanges {
  * is open), and if it no longer holds at the end the open alert is resolved — so a condition
  * that came and went within one batch still leaves its alert, opened and resolved.
  *
- * With `index` (caught up in this transaction), keys it knows to be open are not opened again and
+ * With `index` (caught up just before, in this transaction or outside it: under READ COMMITTED
+ * the same), keys it knows to be open are not opened again and
  * keys it knows to have no unresolved alert are not resolved: the database sees only the changes.
  */
 export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string, index?: OpenAlertIndex): Promise<AppliedChanges> {

@@ -71,11 +71,14 @@ export class ShipmentLegCache {
     try {
       read = await this.read(db, [...refs.values()]);
     } catch (err) {
-      this.onBackgroundError(err as Error);
+      try {
+        this.onBackgroundError(err as Error);
+      } catch {
+        // a failing error callback must not become an unhandled rejection
+      }
       return;
     }
-    // A foreground read that started after this one knows better.
-    this.store([...refs.keys()].filter((key) => (this.entries.get(key)?.readAt ?? -Infinity) <= startedAt), read, startedAt);
+    this.store(refs.keys(), read, startedAt);
   }
 
   private async lookUp(db: Knex, refs: ShipmentRef[]): Promise<Map<string, ShipmentLeg[]>> {
@@ -104,9 +107,14 @@ export class ShipmentLegCache {
     return out;
   }
 
-  /** Entries of `keys` as read by a read that started at `readAt`: their age counts from then. */
+  /**
+   * Entries of `keys` as read by a read that started at `readAt`: their age counts from then, and
+   * an entry from a read that started later (foreground or background) is kept.
+   */
   private store(keys: Iterable<string>, read: Map<string, ShipmentLeg[]>, readAt: number): void {
     for (const key of keys) {
+      if ((this.entries.get(key)?.readAt ?? -Infinity) > readAt) continue;
+      this.due.delete(key);
       const life = this.maxAgeMs * (0.5 + this.random() / 2);
       this.entries.delete(key);
       this.entries.set(key, { legs: read.get(key) ?? [], readAt, refreshAt: readAt + life / 2, expires: readAt + life });

@@ -5,8 +5,9 @@ import { shipmentStatusUpsert, type ShipmentStatusUpdate } from './upsert-shipme
 
 /**
  * A batch's kept predictions and its shipments' status in one statement (the insert as a
- * data-modifying CTE): one round trip, and all or nothing even outside a transaction, so a batch
- * retried after a failure never stores its predictions twice.
+ * data-modifying CTE): one round trip, and all or nothing even outside a transaction, so a failed
+ * statement leaves nothing half written. Predictions are still stored at least once, not exactly
+ * once: a batch committed but not acknowledged (a crash, Redis away) is scored and stored again.
  */
 export async function savePredictionsAndStatus(db: Knex, predictions: StoredPrediction[], statuses: ShipmentStatusUpdate[]): Promise<void> {
   const parts: SqlStatement[] = [];
