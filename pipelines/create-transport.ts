@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../core/config';
 import { PubSubTransport } from './pubsub-transport';
 import { RedisStreamsTransport } from './redis-streams-transport';
-import { allPartitions, partitionGroup } from './scoring/report-partition';
+import { partitionGroups } from './scoring/report-partition';
 import type { Transport } from './transport';
 
 export interface TransportDeps {
@@ -34,7 +34,8 @@ function createRedisTransport(config: Config, logger: Logger, onLag?: (lag: numb
     consumerName: config.CONSUMER_NAME,
     reclaimIdleMs: config.RECLAIM_IDLE_MS,
     trimIntervalMs: config.STREAM_TRIM_INTERVAL_MS,
-    groups: config.STREAM_GROUPS.flatMap((g) => (g === config.SCORING_GROUP ? scoringGroups(config, g) : [g])),
+    // The scoring role's group is one per partition.
+    groups: config.STREAM_GROUPS.flatMap((g) => (g === config.SCORING_GROUP ? partitionGroups(g, config.SCORING_PARTITIONS) : [g])),
     onLag,
     ownsConnection: true,
   });
@@ -45,6 +46,9 @@ function createRedisTransport(config: Config, logger: Logger, onLag?: (lag: numb
  * The ingest role is reachable both by its subscription name and by INGEST_GROUP.
  */
 function createPubSubTransport(config: Config, logger: Logger): Transport {
+  // Each scoring partition's subscription, reachable by its group name too.
+  const scoringGroups = partitionGroups(config.SCORING_GROUP, config.SCORING_PARTITIONS);
+  const scoringSubscriptions = partitionGroups(config.PUBSUB_SCORING_SUBSCRIPTION, config.SCORING_PARTITIONS);
   return new PubSubTransport({
     logger,
     projectId: config.PUBSUB_PROJECT,
@@ -52,18 +56,10 @@ function createPubSubTransport(config: Config, logger: Logger): Transport {
     subscriptions: {
       [config.INGEST_GROUP]: config.PUBSUB_INGEST_SUBSCRIPTION,
       [config.PUBSUB_INGEST_SUBSCRIPTION]: config.PUBSUB_INGEST_SUBSCRIPTION,
-      ...Object.fromEntries(allPartitions(config.SCORING_PARTITIONS).flatMap((p) => {
-        const subscription = partitionGroup(config.PUBSUB_SCORING_SUBSCRIPTION, p);
-        return [[partitionGroup(config.SCORING_GROUP, p), subscription], [subscription, subscription]];
-      })),
+      ...Object.fromEntries(scoringSubscriptions.flatMap((subscription, k) => [[scoringGroups[k], subscription], [subscription, subscription]])),
     },
     defaultTenant: config.PUBSUB_TENANT,
     maxMessages: config.PUBSUB_MAX_MESSAGES,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   });
-}
-
-/** The scoring role's groups: one per partition. */
-function scoringGroups(config: Config, group: string): string[] {
-  return allPartitions(config.SCORING_PARTITIONS).map((p) => partitionGroup(group, p));
 }

@@ -17,11 +17,9 @@ export interface RedisStreamsTransportOptions {
   trimIntervalMs?: number;
   /** Groups created (at the stream's start) before anything is read, so none misses a message; default none. */
   groups?: string[];
-  /** Batches handled at once by one consumer, so decoding overlaps with commits; default 2. */
-  concurrency?: number;
   /** Disconnect `redis` on close(); default false (the caller owns it). */
   ownsConnection?: boolean;
-  /** Called with the group's lag (entries not yet delivered) after each read cycle. */
+  /** Called with the group's lag (entries not yet delivered), at most once a second between read cycles. */
   onLag?: (lag: number) => void;
 }
 
@@ -158,10 +156,6 @@ export class RedisStreamsTransport implements Transport {
     return Math.max(100, Math.floor(this.reclaimIdleMs / 2));
   }
 
-  get concurrency(): number {
-    return Math.max(1, this.options.concurrency ?? 2);
-  }
-
   get groupsToCreate(): string[] {
     return this.options.groups ?? [];
   }
@@ -204,7 +198,7 @@ class ConsumeLoop {
       if (batch.length > 0) {
         const handling = this.handleUntilDone(batch).finally(() => inFlight.delete(handling));
         inFlight.add(handling);
-        if (inFlight.size >= Math.max(1, this.options.batchesInFlight ?? this.transport.concurrency)) await Promise.race(inFlight);
+        if (inFlight.size >= Math.max(1, this.options.batchesInFlight ?? 2)) await Promise.race(inFlight);
       }
       await this.housekeeping();
     }

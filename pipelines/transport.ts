@@ -33,8 +33,7 @@ export interface ConsumeOptions {
   maxWaitMs: number;
   /**
    * Redis Streams: most batches being handled at once, so reading and decoding overlap with
-   * commits; default (and overriding) the transport's `concurrency` (2). Pub/Sub hands over one
-   * batch at a time.
+   * commits; default 2. Pub/Sub hands over one batch at a time.
    */
   batchesInFlight?: number;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { compareTenantKeys } from '../../core/compare-tenant-keys';
 import { dedupeKeyOf } from './alert';
 import type { Condition } from './condition';
 import type { OpenAlertIndex } from './open-alert-index';
@@ -27,7 +28,7 @@ export async function applyConditions(trx: Knex.Transaction, conditions: Conditi
   if (conditions.length === 0) return { events: [], deliveryIds: [] };
   const { toOpen, toResolve } = planAlertChanges(conditions, index);
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
-  toOpen.sort((a, b) => compareKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
+  toOpen.sort((a, b) => compareTenantKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
   const opened = await openAlerts(trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))));
   const resolved = await resolveOpenAlerts(trx, toResolve, actor);
   const changes: AlertChange[] = [
@@ -74,5 +75,3 @@ export function planAlertChanges(conditions: Condition[], index?: OpenAlertIndex
 async function withDetailsOnOpen(c: Condition): Promise<Condition> {
   return c.detailsOnOpen ? { ...c, details: { ...c.details, ...(await c.detailsOnOpen()) } } : c;
 }
-
-const compareKeys = (ta: string, ka: string, tb: string, kb: string): number => (ta === tb ? (ka < kb ? -1 : ka > kb ? 1 : 0) : ta < tb ? -1 : 1);

@@ -22,9 +22,9 @@ export function parsePartition(text: string, count: number): ReportPartition {
   return { index, count };
 }
 
-/** Every partition of `count`, in order. */
-export function allPartitions(count: number): ReportPartition[] {
-  return Array.from({ length: count }, (_, index) => ({ index, count }));
+/** The group (or subscription) names of all `count` partitions of `group`, in partition order. */
+export function partitionGroups(group: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => partitionGroup(group, { index, count }));
 }
 
 /** The partition a device's reports belong to: FNV-1a of its id, so every process agrees. */

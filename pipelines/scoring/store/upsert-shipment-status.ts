@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { compareTenantKeys } from '../../../core/compare-tenant-keys';
 import type { SqlStatement } from './sql-statement';
 
 export interface ShipmentStatusUpdate {
@@ -18,8 +19,7 @@ export interface ShipmentStatusUpdate {
  * in event time (a late report never rewinds it). Times go as epoch ms, cheaper to send than ISO text.
  */
 export function shipmentStatusUpsert(updates: ShipmentStatusUpdate[]): SqlStatement {
-  // In key order, so concurrent consumers lock rows in the same order.
-  const u = [...updates].sort((a, b) => (a.tenant !== b.tenant ? (a.tenant < b.tenant ? -1 : 1) : a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0));
+  const u = [...updates].sort((a, b) => compareTenantKeys(a.tenant, a.shipmentId, b.tenant, b.shipmentId));
   return {
     sql: `INSERT INTO shipment_status AS s (tenant, shipment_id, last_report_ts, last_device_id, last_lat, last_lon, last_location_ts,
                                        current_leg_seq, arrived_at, p_late, delay_p50_min, delay_p90_min, model_version, predicted_at)
