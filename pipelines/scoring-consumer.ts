@@ -6,6 +6,7 @@ import type { Report } from '../core/report';
 import { OnlineFeatureCache } from '../features/online-feature-cache';
 import { applyConditions, planAlertChanges, type AppliedChanges } from './alerts/apply-conditions';
 import type { Condition } from './alerts/condition';
+import type { AlertChange } from './alerts/store/append-alert-events';
 import { OpenAlertIndex } from './alerts/open-alert-index';
 import { batteryRule } from './alerts/rules/battery-rule';
 import { droneRiskRule } from './alerts/rules/drone-risk-rule';
@@ -19,7 +20,7 @@ import type { DelayScorerSource } from './scoring/delay-scorer';
 import { scoreShipments, type ScoringCaches, type ShipmentScoring } from './scoring/score-shipments';
 import { partitionGroup, partitionOfDevice, wholeStream, type ReportPartition } from './scoring/report-partition';
 import { ShipmentLegCache } from './scoring/shipment-leg-cache';
-import { savePredictionsAndStatus } from './scoring/store/save-predictions-and-status';
+import { predictionsAndStatus, savePredictionsAndStatus } from './scoring/store/save-predictions-and-status';
 import type { Consumption, IncomingMessage, Transport } from './transport';
 
 export interface ScoringConsumerOptions {
@@ -163,25 +164,26 @@ export class ScoringConsumer {
     await this.openAlerts.catchUp(db, inputs.map((i) => i.tenant));
     const plan = planAlertChanges(conditions, this.openAlerts);
     if (plan.toOpen.length > 0 || plan.toResolve.length > 0) return undefined;
-    const none: AppliedChanges = { events: [], deliveryIds: [] };
-    await savePredictionsAndStatus(db, keptPredictions(shipments, none), shipments.statuses);
-    return none;
+    await savePredictionsAndStatus(db, keptPredictions(shipments, []), shipments.statuses);
+    return { events: [], deliveryIds: [] };
   }
 
   /**
    * Alert changes, their events and webhook deliveries, the predictions (which say whether they
-   * changed an alert) and shipment status: one transaction. The open-alert index is caught up
-   * just before the alert statements, by commitWithoutAlertChanges or, for a batch with sorter
-   * reports, here: what others commit after that is seen by the next batch.
+   * changed an alert) and shipment status: one transaction, of two statements when no alert is
+   * opened and resolved in the same batch (opens and resolves; the rest). The open-alert index is
+   * caught up just before the alert statements, by commitWithoutAlertChanges or, for a batch with
+   * sorter reports, here: what others commit after that is seen by the next batch.
    */
   private commitWithAlertChanges(inputs: RuleInput[], reportConditions: Condition[], shipments: ShipmentScoring, sorters: boolean): Promise<AppliedChanges> {
     return this.options.db.transaction(async (trx) => {
       const conditions = sorters ? [...reportConditions, ...(await sorterAnomalies(trx, inputs))] : reportConditions;
       await fillLocations(trx, conditions);
       if (sorters) await this.openAlerts.catchUp(trx, inputs.map((i) => i.tenant));
-      const changes = await applyConditions(trx, conditions, scoringActor, this.openAlerts);
-      await savePredictionsAndStatus(trx, keptPredictions(shipments, changes), shipments.statuses);
-      return changes;
+      return applyConditions(trx, conditions, scoringActor, {
+        index: this.openAlerts,
+        alongside: (changes) => predictionsAndStatus(keptPredictions(shipments, changes), shipments.statuses),
+      });
     });
   }
 
@@ -229,10 +231,8 @@ async function fillLocations(trx: Knex, conditions: Condition[]): Promise<void> 
 }
 
 /** The sampled predictions and every one whose shipment's predicted-delay alert changed. */
-function keptPredictions(s: ShipmentScoring, applied: AppliedChanges) {
-  const changed = new Set(
-    applied.events.filter((e) => e.event.alert.kind === 'predicted_delay').map((e) => `${e.tenant}\u0000${e.event.alert.subject.id}`),
-  );
+function keptPredictions(s: ShipmentScoring, changes: AlertChange[]) {
+  const changed = new Set(changes.filter((c) => c.row.kind === 'predicted_delay').map((c) => `${c.row.tenant}\u0000${c.row.subject_id}`));
   const kept = [];
   for (const prediction of s.predictions) {
     const changedAlert = changed.size > 0 && changed.has(`${prediction.tenant}\u0000${prediction.shipmentId}`);

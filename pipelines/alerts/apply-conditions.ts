@@ -1,17 +1,21 @@
 import type { Knex } from 'knex';
 import { compareTenantKeys } from '../../core/compare-tenant-keys';
+import type { SqlStatement } from '../../core/store/sql-statement';
 import { dedupeKeyOf } from './alert';
 import type { Condition } from './condition';
 import type { OpenAlertIndex } from './open-alert-index';
-import { appendAlertEvents, type AlertChange, type AppendedEvent } from './store/append-alert-events';
-import { insertWebhookDeliveries } from './store/insert-webhook-deliveries';
-import { openAlerts } from './store/open-alerts';
+import { appendAlertEvents, type AlertChange, type AppendedEvents } from './store/append-alert-events';
+import { openAndResolveAlerts } from './store/open-and-resolve-alerts';
 import { resolveOpenAlerts } from './store/resolve-open-alerts';
 
-export interface AppliedChanges {
-  events: AppendedEvent[];
-  /** Webhook deliveries written with the events: enqueue them once the transaction commits. */
-  deliveryIds: number[];
+/** The events written, and the webhook deliveries written with them: enqueue those once the transaction commits. */
+export type AppliedChanges = AppendedEvents;
+
+export interface ApplyOptions {
+  /** Caught up just before, in this transaction or outside it (under READ COMMITTED the same). */
+  index?: OpenAlertIndex;
+  /** Statements to run with the events, in the same round trip (appendAlertEvents), given the changes made. */
+  alongside?: (changes: AlertChange[]) => SqlStatement[];
 }
 
 /**
@@ -20,24 +24,31 @@ export interface AppliedChanges {
  * is open), and if it no longer holds at the end the open alert is resolved — so a condition
  * that came and went within one batch still leaves its alert, opened and resolved.
  *
- * With `index` (caught up just before, in this transaction or outside it: under READ COMMITTED
- * the same), keys it knows to be open are not opened again and
- * keys it knows to have no unresolved alert are not resolved: the database sees only the changes.
+ * With `options.index`, keys it knows to be open are not opened again and keys it knows to have
+ * no unresolved alert are not resolved: the database sees only the changes.
  */
-export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string, index?: OpenAlertIndex): Promise<AppliedChanges> {
-  if (conditions.length === 0) return { events: [], deliveryIds: [] };
-  const { toOpen, toResolve } = planAlertChanges(conditions, index);
+export async function applyConditions(trx: Knex.Transaction, conditions: Condition[], actor: string, options: ApplyOptions = {}): Promise<AppliedChanges> {
+  const changes = conditions.length === 0 ? [] : await changeAlerts(trx, planAlertChanges(conditions, options.index), actor);
+  return appendAlertEvents(trx, changes, options.alongside?.(changes));
+}
+
+/**
+ * Opens and resolves in one round trip, except keys opened and resolved in the same batch: those
+ * are resolved by a second statement, which sees the alert the first one opened.
+ */
+async function changeAlerts(trx: Knex.Transaction, { toOpen, toResolve }: AlertChangePlan, actor: string): Promise<AlertChange[]> {
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
   toOpen.sort((a, b) => compareTenantKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
-  const opened = await openAlerts(trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))));
-  const resolved = await resolveOpenAlerts(trx, toResolve, actor);
-  const changes: AlertChange[] = [
+  const opening = new Set(toOpen.map((o) => `${o.condition.tenant}\u0000${o.dedupeKey}`));
+  const resolveAfter = toResolve.filter((r) => opening.has(`${r.tenant}\u0000${r.dedupeKey}`));
+  const { opened, resolved } = await openAndResolveAlerts(
+    trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))), toResolve.filter((r) => !opening.has(`${r.tenant}\u0000${r.dedupeKey}`)), actor,
+  );
+  const resolvedAfter = await resolveOpenAlerts(trx, resolveAfter, actor);
+  return [
     ...opened.map((row) => ({ row, action: 'opened' as const, fromState: null, actor, reason: null })),
-    ...resolved.map((row) => ({ row, action: 'resolved' as const, fromState: row.from_state, actor, reason: row.resolve_reason })),
+    ...[...resolved, ...resolvedAfter].map((row) => ({ row, action: 'resolved' as const, fromState: row.from_state, actor, reason: row.resolve_reason })),
   ];
-  const events = await appendAlertEvents(trx, changes);
-  const deliveryIds = await insertWebhookDeliveries(trx, events);
-  return { events, deliveryIds };
 }
 
 export interface AlertChangePlan {

@@ -7,7 +7,6 @@ import { toAlert } from '../../pipelines/alerts/alert-row';
 import { alertRulesSchema } from '../../pipelines/alerts/alert-rules';
 import { appendAlertEvents } from '../../pipelines/alerts/store/append-alert-events';
 import { createWebhook } from '../../pipelines/alerts/store/create-webhook';
-import { insertWebhookDeliveries } from '../../pipelines/alerts/store/insert-webhook-deliveries';
 import { listAlerts } from '../../pipelines/alerts/store/list-alerts';
 import { listWebhookDeliveries } from '../../pipelines/alerts/store/list-webhook-deliveries';
 import { loadAlertRules } from '../../pipelines/alerts/store/load-alert-rules';
@@ -83,10 +82,10 @@ async function transition(deps: AlertsRouteDeps, req: Request, res: Response, wh
   const outcome = await deps.db.transaction(async (trx) => {
     const t = await transitionAlert(trx, p.tenant, id, what, actor, body.reason ?? null);
     if (!t?.changed) return { t, events: [], deliveryIds: [] };
-    const events = await appendAlertEvents(trx, [{
+    const appended = await appendAlertEvents(trx, [{
       row: t.row, action: what === 'acknowledge' ? 'acknowledged' : 'resolved', fromState: t.fromState, actor, reason: body.reason ?? null,
     }]);
-    return { t, events, deliveryIds: await insertWebhookDeliveries(trx, events) };
+    return { t, ...appended };
   });
   if (!outcome.t) throw new NotFoundError(`alert ${id} not found`);
   if (!outcome.t.changed) {

@@ -108,12 +108,12 @@ describe('scoring consumers and the alerts others changed (real PostgreSQL)', ()
     });
     // Another writer opens two after the index caught up.
     await t.db.transaction((trx) => applyConditions(trx, [delay('S1', true), delay('S2', true)], 'system:other'));
-    const cleared = await t.db.transaction((trx) => applyConditions(trx, [delay('S1', false, true), delay('S2', false)], 'system:scoring', index));
+    const cleared = await t.db.transaction((trx) => applyConditions(trx, [delay('S1', false, true), delay('S2', false)], 'system:scoring', { index }));
     expect(cleared.events.map((e) => [e.event.alert.subject.id, e.event.action, e.event.reason])).toEqual([['S1', 'resolved', 'arrived']]);
     // The repeated clear is acted on once the index has caught up (the next batch).
     const next = await t.db.transaction(async (trx) => {
       await index.catchUp(trx, ['acme']);
-      return applyConditions(trx, [delay('S2', false)], 'system:scoring', index);
+      return applyConditions(trx, [delay('S2', false)], 'system:scoring', { index });
     });
     expect(next.events.map((e) => [e.event.alert.subject.id, e.event.action])).toEqual([['S2', 'resolved']]);
   });

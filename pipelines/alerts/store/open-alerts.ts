@@ -1,24 +1,23 @@
 import type { Knex } from 'knex';
+import type { SqlStatement } from '../../../core/store/sql-statement';
 import { dedupeKeyOf } from '../alert';
-import type { AlertRow } from '../alert-row';
 import type { Condition } from '../condition';
 
 /**
- * Opens an alert for each active condition that has none open on its dedupe key; the partial
- * unique index turns the rest into no-ops, so a condition seen again never fires twice.
- * Returns only the alerts it opened.
+ * Opens an alert for each active condition (at least one) that has none open on its dedupe key;
+ * the partial unique index turns the rest into no-ops, so a condition seen again never fires
+ * twice. Returns (RETURNING *) only the alerts it opened.
  */
-export async function openAlerts(db: Knex, conditions: Condition[]): Promise<AlertRow[]> {
-  if (conditions.length === 0) return [];
+export function openAlertsStatement(conditions: Condition[]): SqlStatement {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const result = await db.raw(
-    `INSERT INTO alerts (tenant, kind, subject_type, subject_id, rule_key, dedupe_key, state, severity, message, details, device_id, location, triggered_at)
+  return {
+    sql: `INSERT INTO alerts (tenant, kind, subject_type, subject_id, rule_key, dedupe_key, state, severity, message, details, device_id, location, triggered_at)
      SELECT t, k, st, si, rk, dk, 'open', sev, msg, det::jsonb, dev, loc::jsonb, trig
      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
        AS c(t, k, st, si, rk, dk, sev, msg, det, dev, loc, trig)
      ON CONFLICT (tenant, dedupe_key) WHERE state <> 'resolved' DO NOTHING
      RETURNING *`,
-    [
+    bindings: [
       conditions.map((c) => c.tenant),
       conditions.map((c) => c.kind),
       conditions.map((c) => c.subjectType),
@@ -32,6 +31,5 @@ export async function openAlerts(db: Knex, conditions: Condition[]): Promise<Ale
       conditions.map((c) => (c.location ? JSON.stringify(c.location) : null)),
       conditions.map((c) => iso(c.at)),
     ] as unknown as Knex.RawBinding[],
-  );
-  return result.rows as AlertRow[];
+  };
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SqlStatement } from './sql-statement';
+import type { SqlStatement } from '../../../core/store/sql-statement';
 
 export interface StoredPrediction {
   tenant: string;

@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
+import { runStatement, together, type SqlStatement } from '../../../core/store/sql-statement';
 import { predictionsInsert, type StoredPrediction } from './insert-predictions';
-import type { SqlStatement } from './sql-statement';
 import { shipmentStatusUpsert, type ShipmentStatusUpdate } from './upsert-shipment-status';
+
+/** A batch's kept predictions and its shipments' status: none, one or two statements, to run as one. */
+export function predictionsAndStatus(predictions: StoredPrediction[], statuses: ShipmentStatusUpdate[]): SqlStatement[] {
+  return [...(predictions.length > 0 ? [predictionsInsert(predictions)] : []), ...(statuses.length > 0 ? [shipmentStatusUpsert(statuses)] : [])];
+}
 
 /**
  * A batch's kept predictions and its shipments' status in one statement (the insert as a
@@ -10,11 +15,6 @@ import { shipmentStatusUpsert, type ShipmentStatusUpdate } from './upsert-shipme
  * once: a batch committed but not acknowledged (a crash, Redis away) is scored and stored again.
  */
 export async function savePredictionsAndStatus(db: Knex, predictions: StoredPrediction[], statuses: ShipmentStatusUpdate[]): Promise<void> {
-  const parts: SqlStatement[] = [];
-  if (predictions.length > 0) parts.push(predictionsInsert(predictions));
-  if (statuses.length > 0) parts.push(shipmentStatusUpsert(statuses));
-  const [first, second] = parts;
-  if (!first) return;
-  const { sql, bindings } = second ? { sql: `WITH kept_predictions AS (${first.sql}) ${second.sql}`, bindings: [...first.bindings, ...second.bindings] } : first;
-  await db.raw(sql, bindings);
+  const statement = together(predictionsAndStatus(predictions, statuses));
+  if (statement) await runStatement(db, statement);
 }

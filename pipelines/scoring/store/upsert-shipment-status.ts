@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { compareTenantKeys } from '../../../core/compare-tenant-keys';
-import type { SqlStatement } from './sql-statement';
+import type { SqlStatement } from '../../../core/store/sql-statement';
 
 export interface ShipmentStatusUpdate {
   tenant: string;
