@@ -6,7 +6,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 started=0
 if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
-  if ! "$root/scripts/servers.sh" status | grep -q "postgres: running" || ! "$root/scripts/servers.sh" status | grep -q "redis: running"; then
+  # Read whole before matching: `grep -q` leaving a pipe early fails the pipeline under pipefail,
+  # which once made servers started by `make up` look stopped (and stopped them at the end).
+  status="$("$root/scripts/servers.sh" status)"
+  if ! grep -q "postgres: running" <<<"$status" || ! grep -q "redis: running" <<<"$status"; then
     started=1
   fi
   "$root/scripts/servers.sh" up >/dev/null
