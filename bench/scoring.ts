@@ -32,7 +32,8 @@ const minute = 60_000;
  * The rest (sorters, drones) carry none. Planted: low-battery reports (`--planted` per second,
  * each on a device of its own) and first reports of shipments on legs out of a jammed hub that the
  * champion, before the run, gives P(late) ≥ 0.8 (`--plantedDelay` per second, each a shipment of
- * its own). After `--warmup` seconds of the same load (nothing counted), latency = publish of a
+ * its own). After `--warmup` seconds of the same load, planted conditions included (their alerts
+ * counted apart, as warmupAlerts), latency = publish of a
  * planted report → its alert's `opened` event read from the SSE stream; missed = planted
  * conditions without one once the stream is drained.
  */
@@ -73,8 +74,11 @@ export const benchmark: Benchmark = {
     await upsertShipmentLegs(db, tenant, trackerLegs);
     say(`booked ${trackerLegs.length} tracker shipments (${Math.round(shipmentShare * 100)}% of ${devices} devices) on ${new Set(trackerLegs.map((l) => `${l.from}>${l.to}`)).size} lanes under way now`);
 
-    const planted = await plantDelays(db, traffic.legs, config.FEATURE_ALLOWED_LATENESS_MS, Math.ceil(plantedDelayPerSec * seconds), logger, say);
-    const lateLegs = planted.legs;
+    // Late legs for the warm-up too, so its alerts take the paths the measured ones will (opens, explanations) before anything is counted.
+    const warmDelays = Math.ceil(plantedDelayPerSec * warmupSeconds);
+    const planted = await plantDelays(db, traffic.legs, config.FEATURE_ALLOWED_LATENESS_MS, warmDelays + Math.ceil(plantedDelayPerSec * seconds), logger, say);
+    const warmLegs = planted.legs.slice(0, warmDelays);
+    const lateLegs = planted.legs.slice(warmDelays);
     const trackerP = await championCheck(db, trackerLegs, Date.now(), logger);
     say(`champion before the run: P(late) ≥ 0.7 for ${trackerP.filter((p) => p >= 0.7).length} of ${trackerLegs.length} tracker legs (their shipments' predicted-delay alerts are counted apart)`);
     const setupSeconds = (Date.now() - setupStarted) / 1000;
@@ -98,28 +102,46 @@ export const benchmark: Benchmark = {
     const sentDelay = new Map<string, number>();
     const batteryLatencies: number[] = [];
     const delayLatencies: number[] = [];
+    // Every counted alert's send time and latency, to say when in the run the slowest ones were sent.
+    const timeline: { sentAt: number; ms: number; kind: string }[] = [];
     const otherAlerts: Record<string, number> = {};
+    const warmShipments = new Set(warmLegs.map((l) => l.shipmentId));
+    let warmupAlerts = 0;
     const stream = await listenForOpenedAlerts(`http://127.0.0.1:${port}/v1/alerts/stream`, key, (alert) => {
       const at = Date.now();
       if (alert.kind === 'battery_low' && alert.deviceId !== null && sentBattery.has(alert.deviceId)) {
-        batteryLatencies.push(at - (sentBattery.get(alert.deviceId) as number));
+        const sentAt = sentBattery.get(alert.deviceId) as number;
+        batteryLatencies.push(at - sentAt);
+        timeline.push({ sentAt, ms: at - sentAt, kind: 'battery' });
         sentBattery.delete(alert.deviceId);
       } else if (alert.kind === 'predicted_delay' && sentDelay.has(alert.subject.id)) {
-        delayLatencies.push(at - (sentDelay.get(alert.subject.id) as number));
+        const sentAt = sentDelay.get(alert.subject.id) as number;
+        delayLatencies.push(at - sentAt);
+        timeline.push({ sentAt, ms: at - sentAt, kind: 'delay' });
         sentDelay.delete(alert.subject.id);
+      } else if (alert.deviceId?.startsWith('warm-planted-') || warmShipments.has(alert.subject.id)) {
+        warmupAlerts++;
       } else {
         otherAlerts[alert.kind] = (otherAlerts[alert.kind] ?? 0) + 1;
       }
     });
 
-    // Warm-up: the same load, nothing planted or counted, so the consumer's caches and the
-    // database's are in the state a consumer that has been running is in.
+    // Warm-up: the same load, planted conditions included, nothing counted, so the consumer's
+    // caches, its compiled code and the database are in the state of a consumer that has been
+    // running (one that has opened alerts before).
     let warm = 0;
+    let warmBattery = 0;
+    let warmDelay = 0;
     const warmStarted = Date.now();
     while (Date.now() - warmStarted < warmupSeconds * 1000) {
-      const due = Math.floor(((Date.now() - warmStarted) / 1000) * rate) - warm;
+      const elapsed = (Date.now() - warmStarted) / 1000;
+      const due = Math.floor(elapsed * rate) - warm;
       const ts = new Date().toISOString();
       const batch = Array.from({ length: due }, (_, i) => JSON.stringify(deviceReport(warm + i, devices, shipmentShare, ts, 'w')));
+      for (; warmBattery < Math.floor(elapsed * plantedPerSec); warmBattery++) batch.push(JSON.stringify(lowBatteryReport(`w${warmBattery}`, `warm-planted-${warmBattery}`, ts)));
+      for (; warmDelay < Math.min(Math.floor(elapsed * plantedDelayPerSec), warmLegs.length); warmDelay++) {
+        batch.push(JSON.stringify(lateLegReport(`wl${warmDelay}`, `warm-late-${warmDelay}`, warmLegs[warmDelay]!, ts)));
+      }
       await transport.publish(batch.map((data) => ({ tenant, data })));
       warm += due;
       await new Promise((r) => setTimeout(r, 10));
@@ -151,13 +173,13 @@ export const benchmark: Benchmark = {
       for (let i = 0; i < batteryDue; i++) {
         const d = `planted-${plantedBattery + i}`;
         batteryNow.push(d);
-        batch.push(JSON.stringify({ id: `p${plantedBattery + i}`, deviceId: d, ts, location: { lat: 50, lon: 8 }, metrics: { battery_pct: 5 } }));
+        batch.push(JSON.stringify(lowBatteryReport(`p${plantedBattery + i}`, d, ts)));
       }
       const delayNow: string[] = [];
       for (let i = 0; i < delayDue; i++) {
         const leg = lateLegs[plantedDelay + i] as ShipmentLeg;
         delayNow.push(leg.shipmentId);
-        batch.push(JSON.stringify({ id: `l${plantedDelay + i}`, deviceId: `late-${plantedDelay + i}`, ts, shipmentId: leg.shipmentId, location: { lat: 41.9, lon: -87.9 }, metrics: { battery_pct: 80 } }));
+        batch.push(JSON.stringify(lateLegReport(`l${plantedDelay + i}`, `late-${plantedDelay + i}`, leg, ts)));
       }
       const at = Date.now();
       await transport.publish(batch.map((data) => ({ tenant, data })));
@@ -196,6 +218,8 @@ export const benchmark: Benchmark = {
       alertP50Ms: all.p50,
       alertP99Ms: all.p99,
       alertMaxMs: all.max,
+      // The five slowest: seconds into the measured run (and past the minute, where hub and lane tiles turn) when sent, and how late.
+      slowestAlerts: slowest(timeline, started, 5),
       missedAlerts: plantedBattery - batteryLatencies.length + plantedDelay - delayLatencies.length,
       batteryAlertP50Ms: battery.p50,
       batteryAlertP99Ms: battery.p99,
@@ -205,6 +229,7 @@ export const benchmark: Benchmark = {
       delayAlertP99Ms: delay.p99,
       plantedDelay,
       missedDelayAlerts: plantedDelay - delayLatencies.length,
+      warmupAlerts,
       otherAlerts: Object.entries(otherAlerts).map(([k, n]) => `${k} ${n}`).join(', '),
       reports: total,
       reportsOnShipments: onShipments + plantedDelay,
@@ -229,6 +254,22 @@ export const benchmark: Benchmark = {
     };
   },
 };
+
+function slowest(timeline: { sentAt: number; ms: number; kind: string }[], started: number, n: number): string {
+  return [...timeline].sort((a, b) => b.ms - a.ms).slice(0, n)
+    .map((t) => `${t.ms} ms ${t.kind} at ${((t.sentAt - started) / 1000).toFixed(1)} s (:${(new Date(t.sentAt).getUTCSeconds() + (t.sentAt % 1000) / 1000).toFixed(1)})`)
+    .join('; ');
+}
+
+/** A planted low-battery report: its device's alert opens. */
+function lowBatteryReport(id: string, deviceId: string, ts: string): Record<string, unknown> {
+  return { id, deviceId, ts, location: { lat: 50, lon: 8 }, metrics: { battery_pct: 5 } };
+}
+
+/** A planted shipment's first report, on a leg the champion predicts late: its predicted-delay alert opens. */
+function lateLegReport(id: string, deviceId: string, leg: ShipmentLeg, ts: string): Record<string, unknown> {
+  return { id, deviceId, ts, shipmentId: leg.shipmentId, location: { lat: 41.9, lon: -87.9 }, metrics: { battery_pct: 80 } };
+}
 
 /** The n-th ordinary report: device n mod devices, on its shipment when it is a tracker. */
 function deviceReport(n: number, devices: number, shipmentShare: number, ts: string, prefix: string): Record<string, unknown> {
