@@ -20,6 +20,7 @@ import type { DelayScorerSource } from './scoring/delay-scorer';
 import { scoreShipments, type ScoringCaches, type ShipmentScoring } from './scoring/score-shipments';
 import { partitionGroup, partitionOfDevice, wholeStream, type ReportPartition } from './scoring/report-partition';
 import { ShipmentLegCache } from './scoring/shipment-leg-cache';
+import { findUnarrivedShipmentLegs } from './scoring/store/find-unarrived-shipment-legs';
 import { predictionsAndStatus, savePredictionsAndStatus } from './scoring/store/save-predictions-and-status';
 import type { Consumption, IncomingMessage, Transport } from './transport';
 
@@ -85,7 +86,7 @@ export class ScoringConsumer {
       ...(legMaxAgeMs > 0
         ? {
           legs: new ShipmentLegCache({
-            maxAgeMs: legMaxAgeMs, refreshInBackground: true,
+            maxAgeMs: legMaxAgeMs, refreshInBackground: true, read: findUnarrivedShipmentLegs,
             onBackgroundError: (err) => options.logger.warn({ err }, 'reading shipment legs in the background failed; they are read again when they expire'),
           }),
         }

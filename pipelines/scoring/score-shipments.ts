@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { findShipmentLegs, shipmentKey } from '../../features/store/find-shipment-legs';
+import { shipmentKey } from '../../features/store/find-shipment-legs';
 import type { OnlineFeatureCache } from '../../features/online-feature-cache';
 import type { ShipmentLeg } from '../../features/shipment-leg';
 import type { Condition } from '../alerts/condition';
@@ -9,6 +9,7 @@ import { currentLeg } from './current-leg';
 import type { DelayScore, DelayScorer } from './delay-scorer';
 import { legRollingInputs } from './leg-rolling-inputs';
 import type { ShipmentLegCache } from './shipment-leg-cache';
+import { findUnarrivedShipmentLegs } from './store/find-unarrived-shipment-legs';
 import type { StoredPrediction } from './store/insert-predictions';
 import type { ShipmentStatusUpdate } from './store/upsert-shipment-status';
 
@@ -41,7 +42,8 @@ export async function scoreShipments(db: Knex, inputs: RuleInput[], scorer: Dela
   const out: ShipmentScoring = { conditions: [], statuses: [], predictions: [] };
   if (withShipment.length === 0) return out;
   const refs = withShipment.map((i) => ({ tenant: i.tenant, shipmentId: i.report.shipmentId! }));
-  const legs = caches.legs ? await caches.legs.get(db, refs) : await findShipmentLegs(db, refs);
+  // Shipments already arrived have none: they are finished (their reports after it go unscored).
+  const legs = caches.legs ? await caches.legs.get(db, refs) : await findUnarrivedShipmentLegs(db, refs);
   const latest = latestPerShipment(withShipment, legs);
   const statuses = new Map<Latest, ShipmentStatusUpdate>();
   for (const l of latest.values()) {

@@ -79,6 +79,21 @@ describe('applyConditions against real PostgreSQL', () => {
     expect(await t.db('predictions').where({ shipment_id: 'S-quiet' }).count('* as n').first()).toEqual({ n: 1 });
   });
 
+  it('never opens a predicted delay for a shipment whose arrival is recorded', async () => {
+    const delay = (shipmentId: string): Condition => ({
+      tenant: 'acme', kind: 'predicted_delay', subjectType: 'shipment', subjectId: shipmentId, ruleKey: '', active: true, at, message: `${shipmentId} late`,
+    });
+    await t.db('shipment_status').insert([
+      { tenant: 'acme', shipment_id: 'S-arrived', last_report_ts: new Date(at), arrived_at: new Date(at - 60_000) },
+      { tenant: 'acme', shipment_id: 'S-under-way', last_report_ts: new Date(at), arrived_at: null },
+      // Another tenant's arrival of the same id changes nothing for acme.
+      { tenant: 'zenith', shipment_id: 'S-other', last_report_ts: new Date(at), arrived_at: new Date(at) },
+    ]);
+    const applied = await t.db.transaction((trx) => applyConditions(trx, [delay('S-arrived'), delay('S-under-way'), delay('S-other')], 'test'));
+    expect(applied.events.map((e) => e.event.alert.subject.id).sort()).toEqual(['S-other', 'S-under-way']);
+    expect(await t.db('alerts').where({ tenant: 'acme', subject_id: 'S-arrived' })).toHaveLength(0);
+  });
+
   it('rolls back the alert changes when a statement alongside fails', async () => {
     const bad = { sql: 'INSERT INTO predictions (tenant) VALUES (NULL)', bindings: [] };
     await expect(t.db.transaction((trx) => applyConditions(trx, [battery('acme', 'rolled-back', true)], 'test', { alongside: () => [bad] }))).rejects.toThrow(/null value/);

@@ -183,6 +183,19 @@ describe('predicted-delay alerts with a trained champion, against real PostgreSQ
     expect(alerts[0]!.details.topFeatures.map((f) => f.feature)).toContain(watched);
     expect(one.predictions[0]!.topFeatures.map((f) => f.feature)).toContain(watched);
 
+    // Reports after the arrival (one buffered from before it, one from a tracker still reporting),
+    // while MUC is still congested: the shipment is finished, nothing opens again. A low battery
+    // published after them tells when the consumer has handled them (batches commit in order).
+    await stack.publish('acme', [s1(now - 72_000), s1(now - 10_000)]);
+    await new Promise((r) => setTimeout(r, 2500)); // past the shipment-leg cache's life, so both paths are crossed
+    await stack.publish('acme', [s1(now - 5_000), report('marker', now, { metrics: { battery_pct: 2 } })]);
+    await waitFor('the marker\'s battery alert', async () => (await db('alerts').where({ tenant: 'acme', kind: 'battery_low', subject_id: 'marker' })).length === 1, 20_000);
+    expect((await delayAlerts()).map((a: { state: string }) => a.state)).toEqual(['resolved']);
+    // Past the cache's life the shipment is not scored at all: its status stays where the scoring left it.
+    const after = (await db('shipment_status').where({ tenant: 'acme', shipment_id: 'S1' }).first()) as { last_report_ts: Date; arrived_at: Date };
+    expect(Math.abs(after.arrived_at.getTime() - (now - 70_000))).toBeLessThan(2);
+    expect(after.last_report_ts.getTime()).toBeLessThan(now - 5_000);
+
     const shipment = (await (await fetch(`${stack.api.url}/v1/shipments/S1`, { headers: { 'x-api-key': key } })).json()) as Record<string, unknown>;
     expect(shipment).toEqual(expect.objectContaining({ id: 'S1', status: 'arrived', openAlerts: [], modelVersion: String(version), lastPosition: expect.objectContaining({ lat: 50, lon: 10 }) }));
     expect(shipment.pLate).toBeGreaterThanOrEqual(raise);

@@ -6,7 +6,9 @@ import type { Condition } from '../condition';
 /**
  * Opens an alert for each active condition (at least one) that has none open on its dedupe key;
  * the partial unique index turns the rest into no-ops, so a condition seen again never fires
- * twice. Returns (RETURNING *) only the alerts it opened.
+ * twice. A predicted delay is never opened for a shipment whose arrival is recorded: a report
+ * scored after the arrival (a buffered upload, a tracker still reporting, a batch prepared while
+ * the arrival committed) must not raise it again. Returns (RETURNING *) only the alerts it opened.
  */
 export function openAlertsStatement(conditions: Condition[]): SqlStatement {
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -15,6 +17,8 @@ export function openAlertsStatement(conditions: Condition[]): SqlStatement {
      SELECT t, k, st, si, rk, dk, 'open', sev, msg, det::jsonb, dev, loc::jsonb, trig
      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
        AS c(t, k, st, si, rk, dk, sev, msg, det, dev, loc, trig)
+     WHERE NOT (c.k = 'predicted_delay' AND c.st = 'shipment' AND EXISTS (
+       SELECT 1 FROM shipment_status s WHERE s.tenant = c.t AND s.shipment_id = c.si AND s.arrived_at IS NOT NULL))
      ON CONFLICT (tenant, dedupe_key) WHERE state <> 'resolved' DO NOTHING
      RETURNING *`,
     bindings: [
