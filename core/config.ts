@@ -116,6 +116,11 @@ export const settings = {
     default: '15000',
     doc: 'How often `flowcast score` looks for devices silent longer than their tenant\'s `deviceSilentMinutes`.',
   },
+  ARRIVAL_SWEEP_MS: {
+    schema: int(100),
+    default: '15000',
+    doc: 'How often `flowcast score` resolves predicted-delay alerts left open on shipments that have arrived (one opened by a batch that raced the arrival\'s commit; an arrived shipment is no longer scored).',
+  },
   ALERT_RULES_CACHE_MS: { schema: int(0), default: '5000', doc: 'How long a consumer keeps a tenant\'s alert rules before reading them again.' },
   WEBHOOK_MAX_ATTEMPTS: { schema: int(1), default: '8', doc: 'Tries of one webhook delivery before it is given up and shown as failed.' },
   WEBHOOK_BACKOFF_MS: { schema: int(1), default: '1000', doc: 'Delay before the first webhook retry; doubled at each further try.' },

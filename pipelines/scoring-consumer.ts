@@ -114,7 +114,9 @@ export class ScoringConsumer {
   /**
    * A batch's reads (decoding, shipment legs, online features, the model) start at once, while
    * the batch before may still be committing; its commit waits for that one's, so commits keep
-   * the order in which batches were read. Nothing the reads look at is written by this consumer.
+   * the order in which batches were read. The one thing the reads look at that this consumer
+   * writes is a shipment's arrival (legs of arrived shipments are not read): a batch prepared
+   * while the arrival commits may still score the shipment, and opening its alert checks again.
    */
   handleBatch(batch: IncomingMessage[]): Promise<AppliedChanges> {
     const started = process.hrtime.bigint();

@@ -5,6 +5,7 @@ import { onShutdown } from '../../core/graceful-shutdown';
 import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
 import { startMetricsServer, serverPort } from '../../core/metrics-server';
 import { createAlertFanout } from '../../pipelines/alerts/alert-fanout';
+import { startArrivedShipmentSweep } from '../../pipelines/alerts/arrived-shipment-sweep';
 import { startSilenceSweep } from '../../pipelines/alerts/device-silence-sweep';
 import { RulesCache } from '../../pipelines/alerts/rules-cache';
 import { startStaleDeliverySweep } from '../../pipelines/alerts/stale-delivery-sweep';
@@ -52,6 +53,7 @@ export function registerScore(program: Command): void {
       // Timers over all devices: one partition runs them, not every one.
       const sweeps = partition.index === 0;
       const sweep = sweeps ? startSilenceSweep({ db, logger, afterCommit, everyMs: config.DEVICE_SILENCE_SWEEP_MS }) : undefined;
+      const arrivals = sweeps ? startArrivedShipmentSweep({ db, logger, afterCommit, everyMs: config.ARRIVAL_SWEEP_MS }) : undefined;
       const stale = sweeps ? startStaleDeliverySweep({ db, logger, queue, staleMs: config.WEBHOOK_STALE_MS }) : undefined;
       const worker = opts.webhooks
         ? startWebhookWorker({ db, logger, connection: redis.duplicate(), maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, timeoutMs: config.WEBHOOK_TIMEOUT_MS })
@@ -61,6 +63,7 @@ export function registerScore(program: Command): void {
       logger.info({ transport: transport.name, webhooks: opts.webhooks, partition: `${partition.index}/${partition.count}`, metricsPort: serverPort(metricsServer) }, 'scoring consumer started');
       onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
         await sweep?.stop();
+        await arrivals?.stop();
         await stale?.stop();
         await consumer.stop();
         await champion.stop();

@@ -6,7 +6,9 @@ import type { Condition } from './condition';
 import type { OpenAlertIndex } from './open-alert-index';
 import { appendAlertEvents, type AlertChange, type AppendedEvents } from './store/append-alert-events';
 import { openAndResolveAlerts } from './store/open-and-resolve-alerts';
-import { resolveOpenAlerts } from './store/resolve-open-alerts';
+import { resolveOpenAlerts, type ResolveByKey } from './store/resolve-open-alerts';
+
+const tenantKey = (tenant: string, dedupeKey: string): string => `${tenant}\u0000${dedupeKey}`;
 
 /** The events written, and the webhook deliveries written with them: enqueue those once the transaction commits. */
 export type AppliedChanges = AppendedEvents;
@@ -39,10 +41,11 @@ export async function applyConditions(trx: Knex.Transaction, conditions: Conditi
 async function changeAlerts(trx: Knex.Transaction, { toOpen, toResolve }: AlertChangePlan, actor: string): Promise<AlertChange[]> {
   // A stable order of row locks keeps concurrent consumers from deadlocking each other.
   toOpen.sort((a, b) => compareTenantKeys(a.condition.tenant, a.dedupeKey, b.condition.tenant, b.dedupeKey));
-  const opening = new Set(toOpen.map((o) => `${o.condition.tenant}\u0000${o.dedupeKey}`));
-  const resolveAfter = toResolve.filter((r) => opening.has(`${r.tenant}\u0000${r.dedupeKey}`));
+  const opening = new Set(toOpen.map((o) => tenantKey(o.condition.tenant, o.dedupeKey)));
+  const resolvedAfterOpening = (r: ResolveByKey) => opening.has(tenantKey(r.tenant, r.dedupeKey));
+  const resolveAfter = toResolve.filter(resolvedAfterOpening);
   const { opened, resolved } = await openAndResolveAlerts(
-    trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))), toResolve.filter((r) => !opening.has(`${r.tenant}\u0000${r.dedupeKey}`)), actor,
+    trx, await Promise.all(toOpen.map((o) => withDetailsOnOpen(o.condition))), toResolve.filter((r) => !resolvedAfterOpening(r)), actor,
   );
   const resolvedAfter = await resolveOpenAlerts(trx, resolveAfter, actor);
   return [
@@ -65,7 +68,7 @@ export function planAlertChanges(conditions: Condition[], index?: OpenAlertIndex
   const byKey = new Map<string, { tenant: string; dedupeKey: string; list: Condition[] }>();
   for (const c of conditions) {
     const dedupeKey = dedupeKeyOf(c.kind, c.subjectType, c.subjectId, c.ruleKey);
-    const key = `${c.tenant}\u0000${dedupeKey}`;
+    const key = tenantKey(c.tenant, dedupeKey);
     const entry = byKey.get(key);
     if (entry) entry.list.push(c);
     else byKey.set(key, { tenant: c.tenant, dedupeKey, list: [c] });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { applyConditions, type AppliedChanges } from './apply-conditions';
 import { defaultAlertRules } from './alert-rules';
 import type { Condition } from './condition';
+import { every } from './every';
 import { findSilentDevices } from './store/find-silent-devices';
 
 export interface SilenceSweepOptions {
@@ -40,14 +41,5 @@ export async function sweepSilentDevices(o: SilenceSweepOptions): Promise<number
 
 /** Sweeps every `everyMs` until stopped; a failed sweep is logged and the next one tries again. */
 export function startSilenceSweep(o: SilenceSweepOptions & { everyMs: number }): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = sweepSilentDevices(o).catch((err: unknown) => o.logger.error({ err }, 'device silence sweep failed'));
-  }, o.everyMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(o.everyMs, () => sweepSilentDevices(o), (err) => o.logger.error({ err }, 'device silence sweep failed'));
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { every } from './every';
 import { findStaleDeliveries } from './store/find-stale-deliveries';
 import type { WebhookQueue } from './webhook-queue';
 
@@ -16,16 +17,9 @@ export interface StaleDeliverySweepOptions {
  * or Redis lost the job). Job ids are delivery ids, so one still queued is not duplicated.
  */
 export function startStaleDeliverySweep(o: StaleDeliverySweepOptions): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = findStaleDeliveries(o.db, o.staleMs, 1000)
-      .then((ids) => o.queue.enqueue(ids))
-      .catch((err: unknown) => o.logger.error({ err }, 'stale webhook delivery sweep failed'));
-  }, Math.max(1000, Math.floor(o.staleMs / 2)));
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(
+    Math.max(1000, Math.floor(o.staleMs / 2)),
+    async () => o.queue.enqueue(await findStaleDeliveries(o.db, o.staleMs, 1000)),
+    (err) => o.logger.error({ err }, 'stale webhook delivery sweep failed'),
+  );
 }

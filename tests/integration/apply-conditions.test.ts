@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { applyConditions } from '../../pipelines/alerts/apply-conditions';
+import { resolveArrivedShipmentAlerts } from '../../pipelines/alerts/arrived-shipment-sweep';
 import type { Condition } from '../../pipelines/alerts/condition';
 import { createWebhook } from '../../pipelines/alerts/store/create-webhook';
 import { predictionsInsert } from '../../pipelines/scoring/store/insert-predictions';
@@ -27,6 +29,13 @@ describe('applyConditions against real PostgreSQL', () => {
     await t?.drop();
   });
 
+  /** What applyConditions said it appended must be what the event log holds, seq for seq. */
+  const expectEventsAsLogged = async (applied: Awaited<ReturnType<typeof applyConditions>>) => {
+    const logged = await t.db('alert_events').whereIn('seq', applied.events.map((e) => e.event.eventId)).orderBy('seq').select('seq', 'alert_id', 'action', 'tenant');
+    expect(logged.map((r: { seq: number; alert_id: number; action: string; tenant: string }) => [String(r.seq), String(r.alert_id), r.action, r.tenant]))
+      .toEqual(applied.events.map((e) => [e.event.eventId, String(e.event.alert.id), e.event.action, e.tenant]).sort((a, b) => Number(a[0]) - Number(b[0])));
+  };
+
   const stateOf = async (tenant: string, deviceId: string) =>
     (await t.db('alerts').where({ tenant, subject_id: deviceId }).orderBy('id').select('state')).map((r: { state: string }) => r.state);
 
@@ -39,7 +48,8 @@ describe('applyConditions against real PostgreSQL', () => {
     expect(ids[1]).toBeGreaterThan(ids[0]!);
     expect(applied.deliveryIds).toHaveLength(4);
     const deliveries = await t.db('webhook_deliveries').whereIn('id', applied.deliveryIds).select('event_seq');
-    expect(deliveries.map((d: { event_seq: number }) => d.event_seq).sort()).toEqual([ids[0], ids[0], ids[1], ids[1]]);
+    expect(deliveries.map((d: { event_seq: number }) => d.event_seq).sort((a: number, b: number) => a - b)).toEqual([ids[0], ids[0], ids[1], ids[1]]);
+    await expectEventsAsLogged(applied);
   });
 
   it('opens some and resolves others in the same batch, for two tenants, with the statements run alongside', async () => {
@@ -61,6 +71,7 @@ describe('applyConditions against real PostgreSQL', () => {
       ['acme', 'new', 'opened'], ['acme', 'old', 'resolved'], ['zenith', 'new', 'opened'], ['zenith', 'old', 'resolved'],
     ]);
     expect(applied.events.find((e) => e.event.action === 'resolved')!.event.alert.state).toBe('resolved');
+    await expectEventsAsLogged(applied);
     // Only acme has webhooks.
     expect(applied.deliveryIds).toHaveLength(4);
     expect(await stateOf('acme', 'old')).toEqual(['resolved']);
@@ -92,6 +103,21 @@ describe('applyConditions against real PostgreSQL', () => {
     const applied = await t.db.transaction((trx) => applyConditions(trx, [delay('S-arrived'), delay('S-under-way'), delay('S-other')], 'test'));
     expect(applied.events.map((e) => e.event.alert.subject.id).sort()).toEqual(['S-other', 'S-under-way']);
     expect(await t.db('alerts').where({ tenant: 'acme', subject_id: 'S-arrived' })).toHaveLength(0);
+  });
+
+  it('the arrival sweep resolves a predicted delay left open on an arrived shipment, once', async () => {
+    const late: Condition = { tenant: 'acme', kind: 'predicted_delay', subjectType: 'shipment', subjectId: 'S-raced', ruleKey: '', active: true, at, message: 'late' };
+    // Opened by a batch that could not see the arrival yet, which commits just after.
+    await t.db.transaction((trx) => applyConditions(trx, [late], 'system:scoring'));
+    await t.db('shipment_status').insert({ tenant: 'acme', shipment_id: 'S-raced', last_report_ts: new Date(at), arrived_at: new Date(at) });
+    const announced: number[] = [];
+    const sweep = { db: t.db, logger: pino({ level: 'silent' }), afterCommit: async (a: { events: unknown[] }) => void announced.push(a.events.length), now: () => at + 1000 };
+    expect(await resolveArrivedShipmentAlerts(sweep)).toBe(1);
+    expect(await resolveArrivedShipmentAlerts(sweep)).toBe(0);
+    expect(announced).toEqual([1]);
+    const alert = await t.db('alerts').where({ tenant: 'acme', subject_id: 'S-raced' }).first();
+    expect(alert).toEqual(expect.objectContaining({ state: 'resolved', resolve_reason: 'arrived', resolved_by: 'system:arrival-sweep' }));
+    expect(await t.db('alert_events').where({ alert_id: alert.id }).orderBy('seq').pluck('action')).toEqual(['opened', 'resolved']);
   });
 
   it('rolls back the alert changes when a statement alongside fails', async () => {

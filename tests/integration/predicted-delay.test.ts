@@ -187,7 +187,7 @@ describe('predicted-delay alerts with a trained champion, against real PostgreSQ
     // while MUC is still congested: the shipment is finished, nothing opens again. A low battery
     // published after them tells when the consumer has handled them (batches commit in order).
     await stack.publish('acme', [s1(now - 72_000), s1(now - 10_000)]);
-    await new Promise((r) => setTimeout(r, 2500)); // past the shipment-leg cache's life, so both paths are crossed
+    await new Promise((r) => setTimeout(r, 2500)); // past the shipment-leg cache's life: the next report finds no legs to score
     await stack.publish('acme', [s1(now - 5_000), report('marker', now, { metrics: { battery_pct: 2 } })]);
     await waitFor('the marker\'s battery alert', async () => (await db('alerts').where({ tenant: 'acme', kind: 'battery_low', subject_id: 'marker' })).length === 1, 20_000);
     expect((await delayAlerts()).map((a: { state: string }) => a.state)).toEqual(['resolved']);

@@ -68,11 +68,15 @@ export async function appendAlertEvents(trx: Knex.Transaction, changes: AlertCha
       }],
       ...alongside.map((s, i): [string, SqlStatement] => [`alongside_${i + 1}`, s]),
     ],
-    { sql: `SELECT seq, at, NULL::bigint AS delivery_id FROM appended UNION ALL SELECT NULL, NULL, id FROM delivered`, bindings: [] },
+    { sql: `SELECT seq, at, alert_id, NULL::bigint AS delivery_id FROM appended UNION ALL SELECT NULL, NULL, NULL, id FROM delivered`, bindings: [] },
   );
-  const rows = (await runStatement(trx, statement)).rows as { seq: number | null; at: Date | null; delivery_id: number | null }[];
-  // Sequence numbers are drawn in input order, so the i-th smallest is the i-th change's.
+  const rows = (await runStatement(trx, statement)).rows as { seq: number | null; at: Date | null; alert_id: number | null; delivery_id: number | null }[];
+  // Sequence numbers are drawn in input order, so the i-th smallest is the i-th change's; checked
+  // against the alert each row was written for, so a plan that drew them otherwise fails loudly.
   const appended = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
+  appended.forEach((r, i) => {
+    if (String(r.alert_id) !== String(changes[i]!.row.id)) throw new Error('alert events were numbered out of the order of their changes');
+  });
   return {
     events: appended.map((r, i) => ({
       tenant: changes[i]!.row.tenant,
