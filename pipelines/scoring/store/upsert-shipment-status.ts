@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { compareTenantKeys } from '../../../core/compare-tenant-keys';
+import { joinArray, splitArray } from '../../../core/store/joined-array';
 import type { SqlStatement } from '../../../core/store/sql-statement';
 
 export interface ShipmentStatusUpdate {
@@ -25,8 +26,9 @@ export function shipmentStatusUpsert(updates: ShipmentStatusUpdate[]): SqlStatem
                                        current_leg_seq, arrived_at, p_late, delay_p50_min, delay_p90_min, model_version, predicted_at)
      SELECT t, sid, to_timestamp(ts / 1000), dev, lat, lon, CASE WHEN lat IS NULL THEN NULL ELSE to_timestamp(ts / 1000) END, leg,
             to_timestamp(arr / 1000), pl, p50, p90, mv, to_timestamp(pat / 1000)
-     FROM unnest(?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[], ?::int[], ?::float8[],
-                 ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::float8[])
+     FROM unnest(?::text[], ?::text[], ${splitArray('?', 'float8')}, ?::text[], ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')},
+                 ${splitArray('?', 'int')}, ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')},
+                 ${splitArray('?', 'float8')}, ?::text[], ${splitArray('?', 'float8')})
        AS x(t, sid, ts, dev, lat, lon, leg, arr, pl, p50, p90, mv, pat)
      ON CONFLICT (tenant, shipment_id) DO UPDATE SET
        last_report_ts = GREATEST(s.last_report_ts, EXCLUDED.last_report_ts),
@@ -41,11 +43,14 @@ export function shipmentStatusUpsert(updates: ShipmentStatusUpdate[]): SqlStatem
        delay_p90_min = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.delay_p90_min ELSE s.delay_p90_min END,
        model_version = CASE WHEN EXCLUDED.predicted_at >= coalesce(s.predicted_at, '-infinity') THEN EXCLUDED.model_version ELSE s.model_version END,
        predicted_at = GREATEST(s.predicted_at, EXCLUDED.predicted_at)`,
+    // Numbers as joined strings (core/store/joined-array.ts): node-postgres' array literals were
+    // the largest single share of the scorer's allocations. Ids and model versions stay arrays.
     bindings: [
-      u.map((x) => x.tenant), u.map((x) => x.shipmentId), u.map((x) => x.reportTs), u.map((x) => x.deviceId),
-      u.map((x) => x.lat), u.map((x) => x.lon), u.map((x) => x.legSeq), u.map((x) => x.arrivedAt),
-      u.map((x) => x.prediction?.pLate ?? null), u.map((x) => x.prediction?.delayP50Min ?? null), u.map((x) => x.prediction?.delayP90Min ?? null),
-      u.map((x) => x.prediction?.modelVersion ?? null), u.map((x) => x.prediction?.at ?? null),
+      u.map((x) => x.tenant), u.map((x) => x.shipmentId), joinArray(u.map((x) => x.reportTs)), u.map((x) => x.deviceId),
+      joinArray(u.map((x) => x.lat)), joinArray(u.map((x) => x.lon)), joinArray(u.map((x) => x.legSeq)), joinArray(u.map((x) => x.arrivedAt)),
+      joinArray(u.map((x) => x.prediction?.pLate ?? null)), joinArray(u.map((x) => x.prediction?.delayP50Min ?? null)),
+      joinArray(u.map((x) => x.prediction?.delayP90Min ?? null)), u.map((x) => x.prediction?.modelVersion ?? null),
+      joinArray(u.map((x) => x.prediction?.at ?? null)),
     ] as unknown as Knex.RawBinding[],
   };
 }
