@@ -4,6 +4,7 @@ import { parseReportJson, validateReport } from '../core/decode-report';
 import type { ConsumerMetrics } from '../core/metrics';
 import type { Report } from '../core/report';
 import { OnlineFeatureCache } from '../features/online-feature-cache';
+import { shipmentKey } from '../features/store/find-shipment-legs';
 import { applyConditions, planAlertChanges, type AppliedChanges } from './alerts/apply-conditions';
 import type { Condition } from './alerts/condition';
 import type { AlertChange } from './alerts/store/append-alert-events';
@@ -235,10 +236,10 @@ async function fillLocations(trx: Knex, conditions: Condition[]): Promise<void> 
 
 /** The sampled predictions and every one whose shipment's predicted-delay alert changed. */
 function keptPredictions(s: ShipmentScoring, changes: AlertChange[]) {
-  const changed = new Set(changes.filter((c) => c.row.kind === 'predicted_delay').map((c) => `${c.row.tenant}\u0000${c.row.subject_id}`));
+  const changed = new Set(changes.filter((c) => c.row.kind === 'predicted_delay').map((c) => shipmentKey(c.row.tenant, c.row.subject_id)));
   const kept = [];
   for (const prediction of s.predictions) {
-    const changedAlert = changed.size > 0 && changed.has(`${prediction.tenant}\u0000${prediction.shipmentId}`);
+    const changedAlert = changed.size > 0 && changed.has(shipmentKey(prediction.tenant, prediction.shipmentId));
     if (!prediction.sampled && !changedAlert) continue;
     const { sampled: _sampled, ...p } = prediction;
     kept.push({ ...p, changedAlert });

@@ -1,19 +1,8 @@
-import type { Knex } from 'knex';
-import type { Logger } from 'pino';
-import { applyConditions, type AppliedChanges } from './apply-conditions';
+import type { AlertSweepOptions } from './alert-sweep-options';
+import { applyConditions } from './apply-conditions';
 import type { Condition } from './condition';
 import { every } from './every';
 import { findArrivedShipmentAlerts } from './store/find-arrived-shipment-alerts';
-
-export interface ArrivedShipmentSweepOptions {
-  db: Knex;
-  logger: Logger;
-  /** Called with what each sweep changed, after it committed. */
-  afterCommit: (applied: AppliedChanges) => Promise<void>;
-  /** Most alerts resolved per sweep; default 1000 (the next sweep takes the rest). */
-  limit?: number;
-  now?: () => number;
-}
 
 export const arrivalSweepActor = 'system:arrival-sweep';
 
@@ -23,7 +12,7 @@ export const arrivalSweepActor = 'system:arrival-sweep';
  * concurrent transaction that could not see the arrival yet (two trackers' partitions racing at a
  * hand-over), which no later report would clear, since an arrived shipment is no longer scored.
  */
-export async function resolveArrivedShipmentAlerts(o: ArrivedShipmentSweepOptions): Promise<number> {
+export async function resolveArrivedShipmentAlerts(o: AlertSweepOptions): Promise<number> {
   const found = await findArrivedShipmentAlerts(o.db, o.limit ?? 1000);
   if (found.length === 0) return 0;
   const at = (o.now ?? Date.now)();
@@ -36,6 +25,6 @@ export async function resolveArrivedShipmentAlerts(o: ArrivedShipmentSweepOption
   return applied.events.length;
 }
 
-export function startArrivedShipmentSweep(o: ArrivedShipmentSweepOptions & { everyMs: number }): { stop(): Promise<void> } {
+export function startArrivedShipmentSweep(o: AlertSweepOptions & { everyMs: number }): { stop(): Promise<void> } {
   return every(o.everyMs, () => resolveArrivedShipmentAlerts(o), (err) => o.logger.error({ err }, 'arrived-shipment sweep failed'));
 }

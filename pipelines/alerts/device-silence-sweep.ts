@@ -1,20 +1,9 @@
-import type { Knex } from 'knex';
-import type { Logger } from 'pino';
-import { applyConditions, type AppliedChanges } from './apply-conditions';
+import type { AlertSweepOptions } from './alert-sweep-options';
+import { applyConditions } from './apply-conditions';
 import { defaultAlertRules } from './alert-rules';
 import type { Condition } from './condition';
 import { every } from './every';
 import { findSilentDevices } from './store/find-silent-devices';
-
-export interface SilenceSweepOptions {
-  db: Knex;
-  logger: Logger;
-  /** Called with what each sweep changed, after it committed. */
-  afterCommit: (applied: AppliedChanges) => Promise<void>;
-  /** Most devices raised per sweep; default 1000 (the next sweep takes the rest). */
-  limit?: number;
-  now?: () => number;
-}
 
 export const silenceActor = 'system:silence-sweep';
 
@@ -23,7 +12,7 @@ export const silenceActor = 'system:silence-sweep';
  * `device_silent` alert with their last known position. Silence is found here, by a timer,
  * because a silent device sends nothing to react to; its next report resolves the alert.
  */
-export async function sweepSilentDevices(o: SilenceSweepOptions): Promise<number> {
+export async function sweepSilentDevices(o: AlertSweepOptions): Promise<number> {
   const now = (o.now ?? Date.now)();
   const silent = await findSilentDevices(o.db, defaultAlertRules.deviceSilentMinutes, new Date(now), o.limit ?? 1000);
   if (silent.length === 0) return 0;
@@ -40,6 +29,6 @@ export async function sweepSilentDevices(o: SilenceSweepOptions): Promise<number
 }
 
 /** Sweeps every `everyMs` until stopped; a failed sweep is logged and the next one tries again. */
-export function startSilenceSweep(o: SilenceSweepOptions & { everyMs: number }): { stop(): Promise<void> } {
+export function startSilenceSweep(o: AlertSweepOptions & { everyMs: number }): { stop(): Promise<void> } {
   return every(o.everyMs, () => sweepSilentDevices(o), (err) => o.logger.error({ err }, 'device silence sweep failed'));
 }
