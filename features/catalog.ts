@@ -1,6 +1,7 @@
 import { FlowcastError } from '../core/errors';
 import type { EntityType } from './entity';
 import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
+import { eventSlotOf, isEventLogged } from './entity-storage';
 import { slotOf } from './signal-slots';
 
 export class FeatureDefinitionError extends FlowcastError {
@@ -56,6 +57,9 @@ function slotIndex(series: SeriesDefinition[]): Map<string, number> {
   for (const s of series) {
     const slot = slotOf(s.entity, s.signal, s.halfLifeMs);
     if (slot < 0) throw new FeatureDefinitionError(`series ${s.name}: ${s.entity} has no slot for signal ${s.signal} (features/signal-slots.ts)`);
+    if (isEventLogged(s.entity) && eventSlotOf(s.entity, s.signal) < 0) {
+      throw new FeatureDefinitionError(`series ${s.name}: ${s.entity} keeps events, and has no slot for the plain signal ${s.signal} (features/signal-slots.ts)`);
+    }
     const place = `${s.entity}/${s.tileMs}/${slot}`;
     const other = taken.get(place);
     if (other !== undefined) throw new FeatureDefinitionError(`series ${s.name} and ${other} would share one slot`);

@@ -4,14 +4,17 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { StoredReport, StoredReportsHook } from '../core/store/insert-reports';
-import type { FeatureCatalog } from './catalog';
+import { signalKey, type FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
+import { isEventLogged } from './entity-storage';
+import { gatherEventRows } from './event-row';
 import { extractObservations } from './extract-observations';
 import { createFeatureMetrics, type FeatureMetrics } from './feature-metrics';
 import { foldIntoTiles } from './fold-into-tiles';
 import { splitLate } from './lateness';
 import type { Observation } from './observation';
 import { advanceWatermarks } from './store/advance-watermarks';
+import { appendFeatureEvents } from './store/append-feature-events';
 import { findShipmentLegs, shipmentKey } from './store/find-shipment-legs';
 import { readWatermarks } from './store/read-watermarks';
 import { upsertTiles } from './store/upsert-tiles';
@@ -34,7 +37,8 @@ const lateExamples = 5;
 
 /**
  * The hook that keeps rolling features: late reports are counted and logged, the rest become
- * observations, folded into tile deltas and added to feature_tiles, all in the caller's
+ * observations: a device's appended to feature_events, the rest folded into tile deltas and
+ * added to feature_entity_tiles (features/entity-storage.ts), all in the caller's
  * transaction, so feature state commits (or rolls back) with the reports themselves.
  */
 export function createFeatureUpdater(options: FeatureUpdaterOptions): StoredReportsHook {
@@ -50,10 +54,14 @@ export function createFeatureUpdater(options: FeatureUpdaterOptions): StoredRepo
     const split = splitLate(stored, await readWatermarks(trx, tenants), options.allowedLatenessMs, now());
     if (split.late.length > 0) reportLate(options.logger, metrics, split.late, split.watermarks, options.allowedLatenessMs);
     const observations = await observe(trx, split.onTime, metrics);
-    const tiles = foldIntoTiles(observations, catalog);
+    // As with tiles, only signals the catalog keeps a series of are stored.
+    const events = gatherEventRows(observations.filter((o) => isEventLogged(o.entity) && catalog.seriesBySignal.has(signalKey(o.entity, o.signal))));
+    const tiles = foldIntoTiles(observations.filter((o) => !isEventLogged(o.entity)), catalog);
+    await appendFeatureEvents(trx, events);
     await upsertTiles(trx, tiles);
     await advanceWatermarks(trx, instance, split.watermarks);
     metrics.tilesWritten.inc(tiles.length);
+    metrics.eventsWritten.inc(events.length);
     metrics.updateSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
   };
 }

@@ -126,7 +126,7 @@ function groupByEntity(rows: HistoricalRow[]): Map<string, EntityGroup> {
 interface SpanPlan {
   tileMs: number;
   windowMs: number;
-  series: { name: string; slot: number }[];
+  series: SpanRequest['series'];
 }
 
 function spanPlans(catalog: FeatureCatalog): Map<EntityType, SpanPlan[]> {
@@ -140,7 +140,7 @@ function spanPlans(catalog: FeatureCatalog): Map<EntityType, SpanPlan[]> {
       const plan = byWidth.get(series.tileMs) ?? { tileMs: series.tileMs, windowMs: 0, series: [] };
       byWidth.set(series.tileMs, plan);
       plan.windowMs = Math.max(plan.windowMs, f.windowMs);
-      if (!plan.series.some((s) => s.name === series.name)) plan.series.push({ name: series.name, slot: catalog.slotOf(series.name) });
+      if (!plan.series.some((s) => s.name === series.name)) plan.series.push({ name: series.name, slot: catalog.slotOf(series.name), definition: series });
     }
   }
   return new Map([...out].map(([entity, byWidth]) => [entity, [...byWidth.values()]]));

@@ -37,7 +37,7 @@ export async function getOnlineFeatures(db: Knex, request: OnlineRequest): Promi
 interface ScanPlan {
   tileMs: number;
   windowMs: number;
-  series: { name: string; slot: number }[];
+  series: SpanRequest['series'];
   latest: boolean;
 }
 
@@ -68,7 +68,7 @@ function buildPlans(catalog: FeatureCatalog): Map<EntityType, ScanPlan[]> {
     if (!series) continue;
     const plans = out.get(need.entity) ?? [];
     out.set(need.entity, plans);
-    const slot = { name, slot: catalog.slotOf(name) };
+    const slot = { name, slot: catalog.slotOf(name), definition: series };
     if (!need.windowed) {
       plans.push({ tileMs: series.tileMs, windowMs: need.windowMs, series: [slot], latest: true });
       continue;

@@ -1,4 +1,5 @@
-import type { Tile } from './tile';
+import type { SeriesDefinition } from './feature-definition';
+import { singletonTile, type Tile } from './tile';
 
 /**
  * The tiles of one entity's series in time order, one array per field rather than an object
@@ -42,6 +43,54 @@ export class TileRun {
     this.lastValues.push(v[o + 5] as number);
     this.ewSums.push(v[o + 6] as number);
     this.ewWeights.push(v[o + 7] as number);
+  }
+
+  /**
+   * Folds one event of `series` in, as ingest folds it into a tile row (mergeIntoSlot): the
+   * same integers whatever order the events of one tile come in. Callers add in time order.
+   */
+  addEvent(series: SeriesDefinition, ts: number, value: number): void {
+    const t = singletonTile(series, ts, value);
+    const fields = [t.count, t.sum, t.min, t.max, t.lastTs, t.lastValue, t.ewSum, t.ewWeight];
+    if (this.length > 0 && this.starts[this.length - 1] === t.tileStart) this.mergeIntoLast(fields, 0);
+    else this.push(t.tileStart, fields, 0);
+  }
+
+  /** Both runs' tiles in time order, tiles with the same start merged. */
+  static merge(a: TileRun, b: TileRun): TileRun {
+    if (b.length === 0) return a;
+    if (a.length === 0) return b;
+    const out = new TileRun();
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const takeA = j >= b.length || (i < a.length && (a.starts[i] as number) <= (b.starts[j] as number));
+      const [run, k] = takeA ? [a, i++] : [b, j++];
+      const fields = run.fieldsAt(k);
+      if (out.length > 0 && out.starts[out.length - 1] === run.starts[k]) out.mergeIntoLast(fields, 0);
+      else out.push(run.starts[k] as number, fields, 0);
+    }
+    return out;
+  }
+
+  private fieldsAt(k: number): number[] {
+    return [this.counts[k], this.sums[k], this.mins[k], this.maxs[k], this.lastTs[k], this.lastValues[k], this.ewSums[k], this.ewWeights[k]] as number[];
+  }
+
+  /** Adds the tile v[o..o+7] into the newest tile, by the rules of mergeTiles. */
+  private mergeIntoLast(v: ArrayLike<number>, o: number): void {
+    const k = this.length - 1;
+    const later = (v[o + 4] as number) > (this.lastTs[k] as number) || (v[o + 4] === this.lastTs[k] && (v[o + 5] as number) > (this.lastValues[k] as number));
+    this.counts[k] = (this.counts[k] as number) + (v[o] as number);
+    this.sums[k] = (this.sums[k] as number) + (v[o + 1] as number);
+    this.mins[k] = Math.min(this.mins[k] as number, v[o + 2] as number);
+    this.maxs[k] = Math.max(this.maxs[k] as number, v[o + 3] as number);
+    if (later) {
+      this.lastTs[k] = v[o + 4] as number;
+      this.lastValues[k] = v[o + 5] as number;
+    }
+    this.ewSums[k] = (this.ewSums[k] as number) + (v[o + 6] as number);
+    this.ewWeights[k] = (this.ewWeights[k] as number) + (v[o + 7] as number);
   }
 
   /** Index of the first tile starting at or after `ms`. */

@@ -15,6 +15,7 @@ import * as m0021 from './0021-alert-rules';
 import * as m0022 from './0022-webhooks';
 import * as m0023 from './0023-predictions';
 import * as m0030 from './0030-training-runs';
+import * as m0031 from './0031-feature-events';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -39,4 +40,5 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0022-webhooks', m0022],
   ['0023-predictions', m0023],
   ['0030-training-runs', m0030],
+  ['0031-feature-events', m0031],
 ];

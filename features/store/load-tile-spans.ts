@@ -1,67 +1,126 @@
 import type { Knex } from 'knex';
 import type { EntityType } from '../entity';
+import { eventSlotOf, isEventLogged } from '../entity-storage';
+import type { SeriesDefinition } from '../feature-definition';
 import { slotWidth } from '../signal-slots';
 import { query } from './query';
 import { TileRun } from '../tile-run';
 
-/** Every tile row of one entity and width starting in [from, to), and the series to cut out of them. */
+/** Every tile of one entity and width starting in [from, to), and the series to cut out of them. */
 export interface SpanRequest {
   entity: EntityType;
   entityId: string;
   tileMs: number;
   from: number;
   to: number;
-  /** Runs to fill: the slot each series sits in. */
-  series: { name: string; slot: number }[];
-  /** Only the newest row in which the (single) series' slot is not empty: what a last-value feature needs. */
+  /** Runs to fill: each series with its slot in the entity's tile rows. */
+  series: { name: string; slot: number; definition: SeriesDefinition }[];
+  /** Only the newest tile in which the (single) series is not empty: what a last-value feature needs. */
   latest?: boolean;
 }
 
-const requestsTable = `unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[]) WITH ORDINALITY
-    AS q(entity_type, entity_id, tile_ms, lo, hi, latest_slot, i)`;
-const rowsOfQ = `t.tenant = $7 AND t.entity_type = q.entity_type AND t.entity_id = q.entity_id AND t.tile_ms = q.tile_ms
-      AND t.tile_start >= q.lo AND t.tile_start < q.hi`;
-// Spans in time order; latest requests walk the index backwards to the first row with their slot set.
-const sql = `SELECT q.i, t.tile_start, t.v::text FROM ${requestsTable}
-  CROSS JOIN LATERAL (SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${rowsOfQ} ORDER BY t.tile_start) t
-  WHERE q.latest_slot < 0
+const requestsTable = `unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::bool[])
+    WITH ORDINALITY AS q(entity_type, entity_id, tile_ms, lo, hi, latest_tile, latest_event, events, i)`;
+const ofQ = (t: string) => `${t}.tenant = $9 AND ${t}.entity_type = q.entity_type AND ${t}.entity_id = q.entity_id`;
+const tilesOfQ = `${ofQ('t')} AND t.tile_ms = q.tile_ms AND t.tile_start >= q.lo AND t.tile_start < q.hi`;
+const eventsOfQ = `${ofQ('e')} AND e.ts >= q.lo AND e.ts < q.hi`;
+// Spans in time order; latest requests walk the index backwards to the first tile (or event)
+// with their slot set. Entity types kept per event read feature_events and also any tile rows
+// written before they were (migration 0031), merged when read; `src` says which table a row is from.
+const sql = `SELECT q.i, 0 AS src, t.tile_start, t.v::text FROM ${requestsTable}
+  CROSS JOIN LATERAL (SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${tilesOfQ} ORDER BY t.tile_start) t
+  WHERE q.latest_tile < 0
   UNION ALL
-  SELECT q.i, t.tile_start, t.v::text FROM ${requestsTable}
-  CROSS JOIN LATERAL (SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${rowsOfQ} AND t.v[q.latest_slot + 1] > 0
+  SELECT q.i, 0, t.tile_start, t.v::text FROM ${requestsTable}
+  CROSS JOIN LATERAL (SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${tilesOfQ} AND t.v[q.latest_tile + 1] > 0
                       ORDER BY t.tile_start DESC LIMIT 1) t
-  WHERE q.latest_slot >= 0`;
+  WHERE q.latest_tile >= 0
+  UNION ALL
+  SELECT q.i, 1, e.ts, e.v::text FROM ${requestsTable}
+  CROSS JOIN LATERAL (SELECT e.ts, e.v FROM feature_events e WHERE ${eventsOfQ} ORDER BY e.ts) e
+  WHERE q.events AND q.latest_event < 0
+  UNION ALL
+  SELECT q.i, 1, e.ts, e.v::text FROM ${requestsTable}
+  CROSS JOIN LATERAL (SELECT e.ts, e.v FROM feature_events e WHERE ${eventsOfQ} AND e.v[q.latest_event + 1] IS NOT NULL
+                      ORDER BY e.ts DESC, e.v[q.latest_event + 1] DESC LIMIT 1) e
+  WHERE q.events AND q.latest_event >= 0`;
+
+type Runs = Map<string, TileRun>;
 
 /**
  * The loader of both reads: one index range scan per (entity, width) for all its series at
- * once (or, for a last-value series, one backward scan to its newest tile), each row fetched once as one text array (`{1,2,…}`, parsed in place: cheaper than decoding
- * 8 columns per series) and arrays rows (no object per row). Returns, per request, a run per
- * series (empty slots skipped), oldest first.
+ * once (or, for a last-value series, one backward scan to its newest tile), each row fetched
+ * once as one text array (`{1,2,…}`, parsed in place: cheaper than decoding 8 columns per
+ * series) and arrays rows (no object per row). Entity types kept per event are read from
+ * feature_events and folded into the same tiles as they are read. Returns, per request, a run
+ * per series (empty slots skipped), oldest first.
  */
-export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequest[]): Promise<Map<string, TileRun>[]> {
-  const out = requests.map((r) => new Map(r.series.map((s) => [s.name, new TileRun()])));
+export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequest[]): Promise<Runs[]> {
+  const newRuns = (r: SpanRequest): Runs => new Map(r.series.map((s) => [s.name, new TileRun()]));
+  const out = requests.map(newRuns);
   if (requests.length === 0) return out;
   const col = <T>(f: (r: SpanRequest) => T) => requests.map(f);
+  const events = col((r) => isEventLogged(r.entity));
   const result = await query(db, sql, [
     col((r) => r.entity), col((r) => r.entityId), col((r) => r.tileMs), col((r) => r.from), col((r) => r.to),
-    col((r) => (r.latest ? (r.series[0] as { slot: number }).slot * slotWidth : -1)), tenant,
+    col((r) => (r.latest ? firstSlot(r) * slotWidth : -1)), col((r) => (r.latest && isEventLogged(r.entity) ? eventSlotOf(r.entity, firstSignal(r)) : -1)),
+    events, tenant,
   ]);
+  const legacy = new Map<number, Runs>();
   let v = new Float64Array(64);
-  for (const [i, start, text] of result.rows as [number, number, string][]) {
+  for (const [i, src, start, text] of result.rows as [number, number, number, string][]) {
     const index = Number(i) - 1;
-    if (text.length > v.length) v = new Float64Array(text.length);
-    const length = parseIntegers(text, v);
     const request = requests[index] as SpanRequest;
-    const runs = out[index] as Map<string, TileRun>;
-    for (const s of request.series) {
-      const o = s.slot * slotWidth;
-      if (!(o < length) || v[o] === 0) continue;
-      const run = runs.get(s.name) as TileRun;
-      // The lateral scan returns each request's rows in order; a plan that did not must fail loudly, not mislead.
-      if (run.length > 0 && (run.starts[run.length - 1] as number) >= start) throw new Error('feature tile rows out of order');
-      run.push(start, v, o);
+    if (src === 1) {
+      addEvent(request, out[index] as Runs, start, text);
+      continue;
     }
+    if (text.length > v.length) v = new Float64Array(text.length);
+    let runs = out[index] as Runs;
+    if (events[index]) {
+      // A tile row of an entity type kept per event: written before migration 0031.
+      runs = legacy.get(index) ?? newRuns(request);
+      legacy.set(index, runs);
+    }
+    addTileRow(runs, request, start, v, parseIntegers(text, v));
+  }
+  for (const [index, runs] of legacy) {
+    const merged = out[index] as Runs;
+    for (const [name, run] of runs) merged.set(name, TileRun.merge(run, merged.get(name) as TileRun));
   }
   return out;
+}
+
+const firstSlot = (r: SpanRequest): number => (r.series[0] as SpanRequest['series'][number]).slot;
+const firstSignal = (r: SpanRequest): string => (r.series[0] as SpanRequest['series'][number]).definition.signal;
+
+function addTileRow(runs: Runs, request: SpanRequest, start: number, v: Float64Array, length: number): void {
+  for (const s of request.series) {
+    const o = s.slot * slotWidth;
+    if (!(o < length) || v[o] === 0) continue;
+    const run = runs.get(s.name) as TileRun;
+    // The lateral scan returns each request's rows in order; a plan that did not must fail loudly, not mislead.
+    if (run.length > 0 && (run.starts[run.length - 1] as number) >= start) throw new Error('feature tile rows out of order');
+    run.push(start, v, o);
+  }
+}
+
+/** An event row `{1,52.3,NULL}` (ts ascending per request) folded into each series' run. */
+function addEvent(request: SpanRequest, runs: Runs, ts: number, text: string): void {
+  const values = parseEventValues(text);
+  for (const s of request.series) {
+    const value = values[eventSlotOf(request.entity, s.definition.signal)];
+    if (value === null || value === undefined) continue;
+    const run = runs.get(s.name) as TileRun;
+    if (run.length > 0 && (run.starts[run.length - 1] as number) > ts) throw new Error('feature events out of order');
+    run.addEvent(s.definition, ts, value);
+  }
+}
+
+/** Reads a Postgres double precision[] text (`{1,52.3,NULL,1e-07}`): exact, since Postgres prints the shortest string that reads back the same double. */
+export function parseEventValues(text: string): (number | null)[] {
+  if (text.length <= 2) return [];
+  return text.slice(1, -1).split(',').map((x) => (x === 'NULL' ? null : Number(x)));
 }
 
 /** Reads `{1,-2,3}` into v (a reused buffer: no substring or array per row); returns how many. */

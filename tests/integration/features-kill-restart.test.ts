@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import type { Knex } from 'knex';
 import { createLogger } from '../../core/logger';
 import type { Report } from '../../core/report';
 import { getOnlineFeatures } from '../../features/online-features';
@@ -7,6 +6,7 @@ import { upsertShipmentLegs } from '../../features/store/upsert-shipment-legs';
 import { seededRandom } from '../../pipelines/sample-reports';
 import { RedisStreamsTransport } from '../../pipelines/redis-streams-transport';
 import { featureIngest, randomBatches } from './support/feature-ingest';
+import { featureStateOf } from './support/feature-state';
 import { featureStream } from './support/feature-stream';
 import { spawnFlowcast, waitFor } from './support/spawn-flowcast';
 import { createTestDatabase, requireEnv, uniqueName, type TestDatabase } from './support/test-env';
@@ -17,9 +17,6 @@ const hour = 3_600_000;
 // with a lateness longer than the stream none is, so the two runs must agree tile for tile.
 const lateness = 24 * hour;
 
-const tilesOf = async (db: Knex) =>
-  (await db.raw(`SELECT tenant, entity_type, entity_id, tile_ms, tile_start, v FROM feature_entity_tiles
-                 ORDER BY tenant, entity_type, entity_id, tile_ms, tile_start`)).rows as { entity_type: string }[];
 
 /** The stream in publish order, with 3% of reports sent again later (a producer's resend). */
 function withResends(reports: Report[]): Report[] {
@@ -35,7 +32,7 @@ function withResends(reports: Report[]): Report[] {
 /**
  * Issue 3's restart test at process level: `flowcast ingest` (with the feature hook) is killed
  * with SIGKILL midway through a stream of device reports, departed/arrived events on planned
- * legs and sorter metrics, then started again; its feature tiles and online values equal those
+ * legs and sorter metrics, then started again; its feature state (tiles and device events) and online values equal those
  * of an uninterrupted in-process run over the same stream in another database.
  */
 describe('rolling features survive kill -9 of flowcast ingest', () => {
@@ -87,8 +84,9 @@ describe('rolling features survive kill -9 of flowcast ingest', () => {
     if (orphaned > 0) expect(second.stderr()).toMatch(/reclaimed messages left pending by another consumer/);
     console.log(`stored before kill: ${storedBeforeKill} of ${unique}; pending on the killed consumer: ${orphaned}`);
 
-    const [expected, actual] = await Promise.all([tilesOf(straight.db), tilesOf(killed.db)]);
-    expect(new Set(actual.map((t) => t.entity_type))).toEqual(new Set(['device', 'hub', 'lane', 'network', 'shipment', 'zone']));
+    const [expected, actual] = await Promise.all([featureStateOf(straight.db), featureStateOf(killed.db)]);
+    expect(new Set(actual.tiles.map((t) => t.entity_type))).toEqual(new Set(['hub', 'lane', 'network', 'shipment', 'zone']));
+    expect(new Set(actual.events.map((t) => t.entity_type))).toEqual(new Set(['device']));
     expect(actual).toEqual(expected);
     for (const at of [stream.startMs + hour, stream.startMs + 3.5 * hour, stream.endMs + 60_000]) {
       const [x, y] = await Promise.all([

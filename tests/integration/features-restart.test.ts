@@ -1,16 +1,13 @@
-import type { Knex } from 'knex';
 import { getOnlineFeatures } from '../../features/online-features';
 import { upsertShipmentLegs } from '../../features/store/upsert-shipment-legs';
 import { seededRandom } from '../../pipelines/sample-reports';
 import { featureIngest, randomBatches } from './support/feature-ingest';
+import { featureStateOf } from './support/feature-state';
 import { featureStream } from './support/feature-stream';
 import { createTestDatabase, type TestDatabase } from './support/test-env';
 
 const tenant = 'acme';
 const hour = 3_600_000;
-
-const tilesOf = async (db: Knex) =>
-  (await db.raw(`SELECT * FROM feature_entity_tiles ORDER BY tenant, entity_type, entity_id, tile_ms, tile_start`)).rows as unknown[];
 
 /**
  * A consumer dies in the middle of a batch (after its feature updates, before commit); a new
@@ -56,8 +53,9 @@ describe('rolling features survive a consumer crash and redelivery', () => {
     for (const batch of randomBatches(redelivered, 70, seededRandom(3))) stored += (await second.deliver(batch)).stored;
     expect(stored).toBe(batches.slice(crashAt).flat().length);
 
-    const [a, b] = await Promise.all([tilesOf(straight.db), tilesOf(crashed.db)]);
-    expect(b.length).toBeGreaterThan(100);
+    const [a, b] = await Promise.all([featureStateOf(straight.db), featureStateOf(crashed.db)]);
+    expect(b.tiles.length).toBeGreaterThan(100);
+    expect(b.events.length).toBeGreaterThan(100);
     expect(b).toEqual(a);
     for (const at of [stream.startMs + hour, stream.startMs + 3.5 * hour, stream.endMs + 60_000]) {
       const [x, y] = await Promise.all([

@@ -1,0 +1,36 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import type { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+interface KnexClient {
+  acquireConnection(): Promise<Client>;
+  releaseConnection(connection: Client): Promise<void>;
+}
+
+/** A COPY text-format field: NULL as \N; backslash, tab, newline and carriage return escaped. */
+export function copyField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  const s = String(value);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => copyEscapes[c] as string) : s;
+}
+
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Appends rows with COPY … FROM STDIN (text format; `text` is the rows, each field through
+ * copyField, tab-separated, one line per row). PostgreSQL inserts them in multi-row batches with
+ * no plan or per-row expression, the cheapest way in for rows that need no upsert. Inside a
+ * transaction, knex hands out the transaction's connection, so the rows commit with it.
+ */
+export async function copyInto(db: Knex, table: string, columns: readonly string[], text: string): Promise<void> {
+  if (text.length === 0) return;
+  const client = (db as unknown as { client: KnexClient }).client;
+  const connection = await client.acquireConnection();
+  try {
+    await pipeline(Readable.from([text]), connection.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}

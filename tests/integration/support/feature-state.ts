@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+
+/**
+ * Everything rolling features keep, in a canonical order: tile rows, and the events of entity
+ * types kept per event (devices). Two runs over the same reports must give equal state.
+ */
+export async function featureStateOf(db: Knex): Promise<{ tiles: { entity_type: string }[]; events: { entity_type: string }[] }> {
+  const [tiles, events] = await Promise.all([
+    db.raw(`SELECT tenant, entity_type, entity_id, tile_ms, tile_start, v FROM feature_entity_tiles
+            ORDER BY tenant, entity_type, entity_id, tile_ms, tile_start`),
+    db.raw(`SELECT tenant, entity_type, entity_id, ts, v FROM feature_events ORDER BY tenant, entity_type, entity_id, ts, v`),
+  ]);
+  return { tiles: tiles.rows, events: events.rows };
+}
