@@ -1,5 +1,6 @@
 import type { SeriesDefinition } from './feature-definition';
-import { singletonTile, type Tile } from './tile';
+import { slotWidth } from './signal-slots';
+import { singletonFields, tileStartOf, type Tile } from './tile';
 
 /**
  * The tiles of one entity's series in time order, one array per field rather than an object
@@ -50,10 +51,10 @@ export class TileRun {
    * same integers whatever order the events of one tile come in. Callers add in time order.
    */
   addEvent(series: SeriesDefinition, ts: number, value: number): void {
-    const t = singletonTile(series, ts, value);
-    const fields = [t.count, t.sum, t.min, t.max, t.lastTs, t.lastValue, t.ewSum, t.ewWeight];
-    if (this.length > 0 && this.starts[this.length - 1] === t.tileStart) this.mergeIntoLast(fields, 0);
-    else this.push(t.tileStart, fields, 0);
+    const fields = singletonFields(series, ts, value, scratch);
+    const start = tileStartOf(ts, series.tileMs);
+    if (this.length > 0 && this.starts[this.length - 1] === start) this.mergeIntoLast(fields, 0);
+    else this.push(start, fields, 0);
   }
 
   /** Both runs' tiles in time order, tiles with the same start merged. */
@@ -116,6 +117,8 @@ export class TileRun {
     return (t[to] as number) - (t[from] as number);
   }
 }
+
+const scratch = new Float64Array(slotWidth);
 
 function totals(values: number[]): Float64Array {
   const out = new Float64Array(values.length + 1);

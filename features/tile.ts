@@ -1,4 +1,5 @@
 import type { SeriesDefinition } from './feature-definition';
+import { slotWidth } from './signal-slots';
 
 /** Values are kept as integers in units of 10^-4 (fixed point), EWMA weights in units of 10^-9. */
 export const valueScale = 10_000;
@@ -33,13 +34,26 @@ export const tileStartOf = (ts: number, tileMs: number): number => Math.floor(ts
 export const decayMs = (halfLifeMs: number): number => halfLifeMs / Math.LN2;
 
 export function singletonTile(series: SeriesDefinition, ts: number, value: number): Tile {
-  const tileStart = tileStartOf(ts, series.tileMs);
-  const q = toFixed(value);
-  const w = series.halfLifeMs ? Math.exp((ts - tileStart) / decayMs(series.halfLifeMs)) : 0;
+  const f = singletonFields(series, ts, value, new Array<number>(slotWidth));
   return {
-    tileStart, count: 1, sum: q, min: q, max: q, lastTs: ts, lastValue: q,
-    ewSum: Math.round(value * w * valueScale), ewWeight: Math.round(w * weightScale),
+    tileStart: tileStartOf(ts, series.tileMs), count: f[0] as number, sum: f[1] as number, min: f[2] as number, max: f[3] as number,
+    lastTs: f[4] as number, lastValue: f[5] as number, ewSum: f[6] as number, ewWeight: f[7] as number,
   };
+}
+
+/** The tile of one event as its 8 integers (a tile row's slot: count, sum, min, max, last_ts, last_value, ew_sum, ew_weight), written into `out` (reads fold millions of events: no object per event). */
+export function singletonFields<T extends number[] | Float64Array>(series: SeriesDefinition, ts: number, value: number, out: T): T {
+  const q = toFixed(value);
+  const w = series.halfLifeMs ? Math.exp((ts - tileStartOf(ts, series.tileMs)) / decayMs(series.halfLifeMs)) : 0;
+  out[0] = 1;
+  out[1] = q;
+  out[2] = q;
+  out[3] = q;
+  out[4] = ts;
+  out[5] = q;
+  out[6] = Math.round(value * w * valueScale);
+  out[7] = Math.round(w * weightScale);
+  return out;
 }
 
 /** a ⊕ b for two tiles of the same key (the SQL upsert does the same). */

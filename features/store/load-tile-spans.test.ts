@@ -1,4 +1,4 @@
-import { parseEventValues, parseIntegers } from './load-tile-spans';
+import { parseDoubles, parseIntegers } from './load-tile-spans';
 
 describe('parseIntegers', () => {
   it('reads a Postgres bigint[] text in place, signs and large values included', () => {
@@ -9,9 +9,24 @@ describe('parseIntegers', () => {
   });
 });
 
-describe('parseEventValues', () => {
-  it('reads a Postgres double precision[] text, NULLs and exponents included, exactly', () => {
-    expect(parseEventValues('{1,52.3,NULL,1e-07,-0.1,1.7976931348623157e+308}')).toEqual([1, 52.3, null, 1e-7, -0.1, Number.MAX_VALUE]);
-    expect(parseEventValues('{}')).toEqual([]);
+describe('parseDoubles', () => {
+  it('reads a Postgres double precision[] text exactly as Number would, NULL as NaN', () => {
+    const texts = ['1', '52.3', '-0.1', '1e-07', '1.7976931348623157e+308', '0.30000000000000004', '123456789012345678', '-0', '99.99', '5e-324', 'Infinity'];
+    const v = new Float64Array(16);
+    expect(parseDoubles(`{${texts.join(',')},NULL}`, v)).toBe(texts.length + 1);
+    texts.forEach((t, i) => expect(Object.is(v[i], Number(t))).toBe(true));
+    expect(v[texts.length]).toBeNaN();
+    expect(parseDoubles('{}', v)).toBe(0);
+  });
+
+  it('agrees with Number on many random doubles printed the shortest way', () => {
+    const v = new Float64Array(1);
+    for (let i = 0; i < 20_000; i++) {
+      const x = (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 12 - 4);
+      for (const text of [String(x), x.toFixed(i % 6)]) {
+        parseDoubles(`{${text}}`, v);
+        expect(v[0]).toBe(Number(text));
+      }
+    }
   });
 });
