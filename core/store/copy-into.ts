@@ -7,6 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 interface KnexClient {
   acquireConnection(): Promise<Client>;
   releaseConnection(connection: Client): Promise<void>;
+  emit(event: 'query-error', err: unknown, query: { sql: string }): void;
 }
 
 /** A COPY text-format field: NULL as \N; backslash, tab, newline and carriage return escaped. */
@@ -27,9 +28,14 @@ const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '
 export async function copyInto(db: Knex, table: string, columns: readonly string[], text: string): Promise<void> {
   if (text.length === 0) return;
   const client = (db as unknown as { client: KnexClient }).client;
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
   const connection = await client.acquireConnection();
   try {
-    await pipeline(Readable.from([text]), connection.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+    await pipeline(Readable.from([text]), connection.query(copyFrom(sql)));
+  } catch (err) {
+    // The statement went around knex: tell knex's listeners of its failure as knex would.
+    client.emit('query-error', err, { sql });
+    throw err;
   } finally {
     await client.releaseConnection(connection);
   }
