@@ -140,9 +140,10 @@ export class IngestConsumer {
       let fresh = rows;
       if (existing === 'fail') await insertReports(trx, rows, 'fail');
       else fresh = pickInserted(rows, await insertReports(trx, rows));
-      await upsertDevices(trx, fresh);
       for (const hook of this.options.hooks ?? []) await hook(trx, fresh);
       const deadLetters = await insertDeadLetters(trx, letters);
+      // Last: consecutive batches share devices, and a device row stays locked until commit.
+      await upsertDevices(trx, fresh);
       return { stored: fresh.length, duplicates: rows.length - fresh.length, deadLetters };
     });
   }
