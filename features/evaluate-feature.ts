@@ -28,9 +28,12 @@ export function evaluateFeature(f: FeatureDefinition, catalog: FeatureCatalog, r
 
 /** The value alone (no object): what training reads, millions of times. */
 export function evaluateValue(f: FeatureDefinition, catalog: FeatureCatalog, runOf: (series: string) => TileRun, at: number): number | null {
-  const series = catalog.series.get(f.series) as SeriesDefinition;
+  return evaluateOn(f, catalog.series.get(f.series) as SeriesDefinition, runOf(f.series), runOf, at);
+}
+
+/** evaluateValue with the feature's series and run looked up once by the caller (a training set evaluates one entity's features at many instants). */
+export function evaluateOn(f: FeatureDefinition, series: SeriesDefinition, run: TileRun, runOf: (series: string) => TileRun, at: number): number | null {
   const asOf = tileStartOf(at, series.tileMs);
-  const run = runOf(f.series);
   const from = run.lowerBound(asOf - f.windowMs);
   const to = run.lowerBound(asOf);
   const n = run.count(from, to);

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
-import { evaluateValue } from './evaluate-feature';
+import { evaluateOn } from './evaluate-feature';
+import type { SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
 import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
@@ -58,11 +59,10 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
     return c;
   };
   await forEachEntity(db, request, catalog, (group, runOf) => {
-    const features = catalog.featuresOf(group.entity.type);
-    const targets = features.map((f) => column(f.name));
+    const features = catalog.featuresOf(group.entity.type).map((f) => ({ f, series: catalog.series.get(f.series) as SeriesDefinition, run: runOf(f.series), target: column(f.name) }));
     for (const index of group.indexes) {
       const at = (request.rows[index] as HistoricalRow).at;
-      for (let k = 0; k < features.length; k++) (targets[k] as Float64Array)[index] = evaluateValue(features[k]!, catalog, runOf, at) ?? Number.NaN;
+      for (const { f, series, run, target } of features) target[index] = evaluateOn(f, series, run, runOf, at) ?? Number.NaN;
     }
   });
   return columns;
@@ -82,7 +82,7 @@ const loadsAhead = 2;
 
 /** Loads the tiles of `entitiesPerQuery` entities at a time; the next loads run while this batch is evaluated. */
 async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: FeatureCatalog, evaluate: (g: EntityGroup, runOf: RunOf) => void): Promise<void> {
-  const groups = [...groupByEntity(request.rows).values()];
+  const groups = groupByEntity(request.rows);
   const step = request.entitiesPerQuery ?? 100;
   const plans = spanPlans(catalog);
   const load = (from: number) => {
@@ -108,16 +108,23 @@ async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: Feat
   }
 }
 
-function groupByEntity(rows: HistoricalRow[]): Map<string, EntityGroup> {
-  const groups = new Map<string, EntityGroup>();
+function groupByEntity(rows: HistoricalRow[]): EntityGroup[] {
+  // Keyed by type, then id: no key string built per row.
+  const byType = new Map<string, Map<string, EntityGroup>>();
+  const groups: EntityGroup[] = [];
   rows.forEach((row, index) => {
-    const key = `${row.entity.type}\u0000${row.entity.id}`;
-    const g = groups.get(key);
+    let byId = byType.get(row.entity.type);
+    if (!byId) byType.set(row.entity.type, (byId = new Map()));
+    const g = byId.get(row.entity.id);
     if (g) {
       g.indexes.push(index);
       if (row.at < g.minAt) g.minAt = row.at;
       if (row.at > g.maxAt) g.maxAt = row.at;
-    } else groups.set(key, { entity: row.entity, indexes: [index], minAt: row.at, maxAt: row.at });
+    } else {
+      const group = { entity: row.entity, indexes: [index], minAt: row.at, maxAt: row.at };
+      byId.set(row.entity.id, group);
+      groups.push(group);
+    }
   });
   return groups;
 }
