@@ -16,7 +16,9 @@ export interface DbOptions {
 export function createDb(options: DbOptions): Db {
   return knex({
     client: 'pg',
-    connection: { connectionString: options.url, application_name: 'flowcast' },
+    // Doubles printed as the shortest text that reads back the same (PostgreSQL 12+ with any value
+    // above 0; set here so no role or database default can make feature reads inexact).
+    connection: { connectionString: options.url, application_name: 'flowcast', options: '-c extra_float_digits=1' },
     pool: { min: 0, max: options.poolMax ?? 10 },
   });
 }

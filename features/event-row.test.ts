@@ -1,4 +1,4 @@
-import { gatherEventRows } from './event-row';
+import { FeatureValueRangeError, gatherEventRows } from './event-row';
 import type { Observation } from './observation';
 
 const o = (entityId: string, signal: string, ts: number, value: number): Observation => ({ tenant: 't', entity: 'device', entityId, signal, ts, value });
@@ -15,6 +15,13 @@ describe('gatherEventRows', () => {
       ['d1', 1000, [1, null, 79]],
       ['d2', 1000, [1, null, null]],
     ]);
+  });
+
+  it('refuses a value a tile\'s fixed-point integers cannot hold, with PostgreSQL\'s code for it (the report is dead-lettered)', () => {
+    expect(() => gatherEventRows([o('d1', 'battery_pct', 1000, 1e15)])).toThrow(FeatureValueRangeError);
+    expect(() => gatherEventRows([o('d1', 'battery_pct', 1000, -1e15)])).toThrow(/battery_pct = -1000000000000000 is out of the range/);
+    expect(new FeatureValueRangeError('x').code).toBe('22003');
+    expect(gatherEventRows([o('d1', 'battery_pct', 1000, 9e14)])).toHaveLength(1);
   });
 
   it('refuses a signal the entity has no slot for', () => {

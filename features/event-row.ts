@@ -2,6 +2,7 @@ import type { EntityType } from './entity';
 import { eventSlotOf } from './entity-storage';
 import type { Observation } from './observation';
 import { signalSlots } from './signal-slots';
+import { toFixed } from './tile';
 
 /** One row of feature_events: every signal of one entity at one event time, each in its slot (null = not observed). */
 export interface EventRow {
@@ -10,6 +11,18 @@ export interface EventRow {
   entityId: string;
   ts: number;
   v: (number | null)[];
+}
+
+// The largest fixed-point integer a tile row (bigint) holds.
+const largestFixed = 9_223_372_036_854_775_807;
+
+/**
+ * A value too large for a tile's fixed-point integers. Its code is PostgreSQL's for a bigint out
+ * of range, which tile rows raised for such a value before devices were kept per event: ingest
+ * then stores the batch's reports one by one and dead-letters this one (store_failed), as before.
+ */
+export class FeatureValueRangeError extends RangeError {
+  readonly code = '22003';
 }
 
 /**
@@ -23,6 +36,9 @@ export function gatherEventRows(observations: readonly Observation[]): EventRow[
   for (const o of observations) {
     const slot = eventSlotOf(o.entity, o.signal);
     if (slot < 0) throw new RangeError(`${o.entity} has no slot for signal ${o.signal} (features/signal-slots.ts)`);
+    if (!(Math.abs(toFixed(o.value)) <= largestFixed)) {
+      throw new FeatureValueRangeError(`${o.entity} ${o.entityId}: ${o.signal} = ${o.value} is out of the range rolling features keep (|value| < 9.2e14)`);
+    }
     if (!row || row.tenant !== o.tenant || row.entity !== o.entity || row.entityId !== o.entityId || row.ts !== o.ts || row.v[slot] !== null) {
       row = { tenant: o.tenant, entity: o.entity, entityId: o.entityId, ts: o.ts, v: new Array<number | null>(signalSlots[o.entity].length).fill(null) };
       rows.push(row);

@@ -33,8 +33,10 @@ export const tileStartOf = (ts: number, tileMs: number): number => Math.floor(ts
 /** τ of an exponential decay with the given half-life. */
 export const decayMs = (halfLifeMs: number): number => halfLifeMs / Math.LN2;
 
+const scratch = new Array<number>(slotWidth).fill(0);
+
 export function singletonTile(series: SeriesDefinition, ts: number, value: number): Tile {
-  const f = singletonFields(series, ts, value, new Array<number>(slotWidth));
+  const f = singletonFields(series, ts, value, scratch);
   return {
     tileStart: tileStartOf(ts, series.tileMs), count: f[0] as number, sum: f[1] as number, min: f[2] as number, max: f[3] as number,
     lastTs: f[4] as number, lastValue: f[5] as number, ewSum: f[6] as number, ewWeight: f[7] as number,

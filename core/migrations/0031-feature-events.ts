@@ -19,5 +19,9 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
+  // The code before this migration reads device features from tile rows only: dropping events
+  // would lose every device feature since, so a database that holds any is not rolled back.
+  const held = (await db.raw('SELECT EXISTS (SELECT 1 FROM feature_events) AS held')).rows[0].held as boolean;
+  if (held) throw new Error('feature_events holds device features the code before migration 0031 cannot read; not rolling back (docs/FEATURES.md)');
   await db.raw('DROP TABLE feature_events');
 }

@@ -30,3 +30,21 @@ describe('parseDoubles', () => {
     }
   });
 });
+
+describe('parsers over a request\'s joined rows', () => {
+  it('read each `start{…}` segment of the text by its range only', () => {
+    const text = '-15000{1,2,-3}0{4}1767225600000{}';
+    const v = new Float64Array(8);
+    expect(parseIntegers(text, v, text.indexOf('{'), text.indexOf('}') + 1)).toBe(3);
+    expect([...v.subarray(0, 3)]).toEqual([1, 2, -3]);
+    const second = text.indexOf('{', 8);
+    expect(parseIntegers(text, v, second, text.indexOf('}', second) + 1)).toBe(1);
+    expect(v[0]).toBe(4);
+    const events = '5{1,52.3,NULL}6{1,-0.25,1e-07}';
+    const open = events.indexOf('{', 2);
+    expect(parseDoubles(events, v, 1, events.indexOf('}') + 1)).toBe(3);
+    expect([v[0], v[1], v[2]]).toEqual([1, 52.3, Number.NaN]);
+    expect(parseDoubles(events, v, open, events.length)).toBe(3);
+    expect([v[0], v[1], v[2]]).toEqual([1, -0.25, 1e-7]);
+  });
+});

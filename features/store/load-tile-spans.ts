@@ -15,7 +15,11 @@ export interface SpanRequest {
   to: number;
   /** Runs to fill: each series with its slot in the entity's tile rows. */
   series: { name: string; slot: number; definition: SeriesDefinition }[];
-  /** Only the newest tile in which the (single) series is not empty: what a last-value feature needs. */
+  /**
+   * Only the newest tile in which the (single) series is not empty: what a last-value feature
+   * needs. Of that tile only last_ts and last_value are whole (for an entity kept per event the
+   * run holds just the events of its newest instant), so only last-value features may use it.
+   */
   latest?: boolean;
 }
 
@@ -29,7 +33,9 @@ const eventsOfQ = `${ofQ('e')} AND e.ts >= q.lo AND e.ts < q.hi`;
 // with their slot set. Entity types kept per event read feature_events and also any tile rows
 // written before they were (migration 0031), merged when read; `src` says which table a row is from.
 // Each request's rows come back as one text, `start{v}start{v}…` in scan order: one result row
-// per request instead of one per tile is most of what node-postgres spends on a read.
+// per request instead of one per tile is most of what node-postgres spends on a read. The
+// aggregate takes the ordered subquery's rows in order (PostgreSQL does not promise it, so the
+// loader checks it: rows out of order throw rather than give a wrong value).
 const rowsOf = (scan: string, start: string) => `(SELECT string_agg(${start} || s.v::text, '') AS rows FROM (${scan}) s) r`;
 const sql = `SELECT q.i, 0 AS src, r.rows FROM ${requestsTable}
   CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${tilesOfQ} ORDER BY t.tile_start`, 's.tile_start')}

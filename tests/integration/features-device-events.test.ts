@@ -1,4 +1,5 @@
 import { defaultCatalog } from '../../features/definitions';
+import { extractObservations } from '../../features/extract-observations';
 import { foldIntoTiles } from '../../features/fold-into-tiles';
 import { getHistoricalFeatures } from '../../features/historical-features';
 import type { Observation } from '../../features/observation';
@@ -9,6 +10,7 @@ import { upsertShipmentLegs } from '../../features/store/upsert-shipment-legs';
 import { featureIngest, randomBatches } from './support/feature-ingest';
 import { featureStream } from './support/feature-stream';
 import { seededRandom } from '../../pipelines/sample-reports';
+import { bruteForceFeatures } from './support/brute-force-features';
 import { createTestDatabase, type TestDatabase } from './support/test-env';
 
 const hour = 3_600_000;
@@ -54,5 +56,31 @@ describe('device features from tile rows written before migration 0031 and event
     const rows = devices.flatMap((entity) => instants.map((at) => ({ entity, at })));
     const [x, y] = await Promise.all(['events', 'upgraded'].map((tenant) => getHistoricalFeatures(t.db, { tenant, rows, withFreshness: true })));
     expect(y).toEqual(x);
+  });
+
+  it('take the larger value of a tie at the newest instant, as tiles did, and leave out a value no tile could hold', async () => {
+    const tenant = 'ties';
+    const t0 = Date.UTC(2026, 0, 7, 10, 0, 3);
+    const reports = [
+      { id: 'a', deviceId: 'd1', ts: new Date(t0).toISOString(), metrics: { battery_pct: 60 } },
+      { id: 'b', deviceId: 'd1', ts: new Date(t0).toISOString(), metrics: { battery_pct: 70 } },
+      { id: 'c', deviceId: 'd1', ts: new Date(t0).toISOString(), metrics: { battery_pct: 65 } },
+      { id: 'd', deviceId: 'd1', ts: new Date(t0 + 20_000).toISOString(), location: { lat: 1, lon: 1, speedKph: 40 } },
+      { id: 'e', deviceId: 'd1', ts: new Date(t0 + 21_000).toISOString(), metrics: { battery_pct: 1e15 } },
+    ];
+    const ingest = featureIngest(t.db, { tenant, allowedLatenessMs: 24 * hour, instance: tenant });
+    expect(await ingest.deliver(reports)).toEqual({ stored: 4, duplicates: 0, deadLetters: 1 });
+    const letters = await t.db('dead_letters').where({ tenant }).select('reason', 'message');
+    expect(letters).toEqual([{ reason: 'store_failed', message: expect.stringMatching(/battery_pct = 1000000000000000 is out of the range/) }]);
+
+    const entity = { type: 'device' as const, id: 'd1' };
+    const observations = reports.slice(0, 4).flatMap((r) => extractObservations({ tenant, report: r }, () => []));
+    for (const at of [t0 + 15_000, t0 + 45_000]) {
+      const [online] = await getOnlineFeatures(t.db, { tenant, entities: [entity], at });
+      const [historical] = await getHistoricalFeatures(t.db, { tenant, rows: [{ entity, at }], withFreshness: true });
+      expect(online!.values['device.battery_last_24h']).toBe(70);
+      expect(historical).toEqual(online);
+      expect(online!.values).toEqual(bruteForceFeatures(defaultCatalog, observations, tenant, entity, at));
+    }
   });
 });

@@ -1,0 +1,42 @@
+import pino from 'pino';
+import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
+import { IngestConsumer } from '../../pipelines/ingest-consumer';
+import type { Transport } from '../../pipelines/transport';
+import { createTestDatabase, type TestDatabase } from './support/test-env';
+
+/**
+ * A batch of new reports is stored with COPY (text format): whatever a producer's JSON holds —
+ * whitespace between tokens, escapes, backslashes and tabs inside ids, non-ASCII text — the body
+ * and the ids must be stored exactly as received.
+ */
+describe('ingest stores reports with COPY byte for byte (real PostgreSQL)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('fc_ingest_copy');
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('keeps every body and id exactly', async () => {
+    const bodies = [
+      '{\t"id": "r\\\\1",\n "deviceId": "dev\\tA\\\\B",\r\n "ts": "2026-11-20T06:00:00.000Z", "text": "z\\u00fcrich \\"quoted\\" \\\\N ✓"}',
+      '{"id":"r2","deviceId":"plain","ts":"2026-11-20T06:00:01.000+01:00","metrics":{"battery_pct":-0.5},"event":{"code":"exception","detail":"tab\\there"}}',
+    ];
+    const consumer = new IngestConsumer({
+      db: t.db, transport: { name: 'redis' } as unknown as Transport, logger: pino({ level: 'silent' }),
+      metrics: createConsumerMetrics(createMetricsRegistry('test')),
+    });
+    const statements: string[] = [];
+    t.db.on('query', (q: { sql: string }) => void statements.push(q.sql));
+    const outcome = await consumer.handleBatch(bodies.map((b, i) => ({ id: `m${i}`, tenant: 'acme', data: Buffer.from(b) })));
+    expect(outcome).toEqual({ stored: 2, duplicates: 0, deadLetters: 0 });
+    const rows = (await t.db.raw('SELECT device_id, report_id, body::text AS body FROM reports ORDER BY report_id')).rows;
+    expect(rows).toEqual([
+      { device_id: 'plain', report_id: 'r2', body: bodies[1] },
+      { device_id: 'dev\tA\\B', report_id: 'r\\1', body: bodies[0] },
+    ]);
+    // They went in by COPY: no INSERT into reports passed through knex.
+    expect(statements.filter((sql) => /INSERT INTO reports/.test(sql))).toEqual([]);
+  });
+});
