@@ -13,8 +13,8 @@ export interface EventRow {
   v: (number | null)[];
 }
 
-// The largest fixed-point integer a tile row (bigint) holds.
-const largestFixed = 9_223_372_036_854_775_807;
+// Fixed-point integers at or beyond this do not fit a tile row's bigint.
+const bigintLimit = 2 ** 63;
 
 /**
  * A value too large for a tile's fixed-point integers. Its code is PostgreSQL's for a bigint out
@@ -36,7 +36,7 @@ export function gatherEventRows(observations: readonly Observation[]): EventRow[
   for (const o of observations) {
     const slot = eventSlotOf(o.entity, o.signal);
     if (slot < 0) throw new RangeError(`${o.entity} has no slot for signal ${o.signal} (features/signal-slots.ts)`);
-    if (!(Math.abs(toFixed(o.value)) <= largestFixed)) {
+    if (!(Math.abs(toFixed(o.value)) < bigintLimit)) {
       throw new FeatureValueRangeError(`${o.entity} ${o.entityId}: ${o.signal} = ${o.value} is out of the range rolling features keep (|value| < 9.2e14)`);
     }
     if (!row || row.tenant !== o.tenant || row.entity !== o.entity || row.entityId !== o.entityId || row.ts !== o.ts || row.v[slot] !== null) {
