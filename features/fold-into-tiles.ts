@@ -1,7 +1,8 @@
 import { signalKey, type FeatureCatalog } from './catalog';
 import type { Observation } from './observation';
-import { singletonTile, tileStartOf } from './tile';
-import { emptySlots, mergeIntoSlot, type TileRow } from './tile-row';
+import { slotWidth } from './signal-slots';
+import { singletonFields, tileStartOf } from './tile';
+import { emptySlots, mergeSlot, type TileRow } from './tile-row';
 
 /**
  * Folds a batch of observations into one delta row per (entity, tile width, tile), every signal
@@ -9,6 +10,8 @@ import { emptySlots, mergeIntoSlot, type TileRow } from './tile-row';
  * arrivals in a batch are one row update. Sorted by key string, the one lock order every writer
  * uses (any fixed total order prevents deadlocks; comparing one string is the cheapest).
  */
+const scratch = new Float64Array(slotWidth);
+
 export function foldIntoTiles(observations: Observation[], catalog: FeatureCatalog): TileRow[] {
   const byKey = new Map<string, TileRow>();
   for (const o of observations) {
@@ -20,7 +23,7 @@ export function foldIntoTiles(observations: Observation[], catalog: FeatureCatal
         row = { tenant: o.tenant, entity: o.entity, entityId: o.entityId, tileMs: series.tileMs, tileStart, v: emptySlots(o.entity) };
         byKey.set(id, row);
       }
-      mergeIntoSlot(row.v, catalog.slotOf(series.name), singletonTile(series, o.ts, o.value));
+      mergeSlot(row.v, catalog.slotOf(series.name) * slotWidth, singletonFields(series, o.ts, o.value, scratch), 0);
     }
   }
   return [...byKey.keys()].sort().map((k) => byKey.get(k) as TileRow);

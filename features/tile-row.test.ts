@@ -3,7 +3,7 @@ import { defaultCatalog } from './definitions';
 import type { SeriesDefinition } from './feature-definition';
 import { slotWidth } from './signal-slots';
 import { mergeTiles, singletonTile, type Tile } from './tile';
-import { emptySlots, mergeIntoSlot } from './tile-row';
+import { emptySlots, mergeSlot } from './tile-row';
 
 const series: SeriesDefinition = { name: 'hub.arrival_delay_min@1m~1h', entity: 'hub', signal: 'arrival_delay_min', tileMs: 60_000, halfLifeMs: 3_600_000 };
 const slotTile = (v: number[], slot: number): Tile => {
@@ -17,7 +17,7 @@ describe('tile rows', () => {
     const expected = tiles.reduce((a, b) => mergeTiles(a, b));
     for (const order of [tiles, [...tiles].reverse(), [...tiles.slice(4), ...tiles.slice(0, 4)]]) {
       const v = emptySlots('hub');
-      for (const t of order) mergeIntoSlot(v, 4, t);
+      for (const t of order) mergeSlot(v, 4 * slotWidth, [t.count, t.sum, t.min, t.max, t.lastTs, t.lastValue, t.ewSum, t.ewWeight], 0);
       expect(slotTile(v, 4)).toEqual(expected);
       expect(v.slice(0, 4 * slotWidth).every((x) => x === 0)).toBe(true);
     }

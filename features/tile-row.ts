@@ -1,6 +1,5 @@
 import type { EntityType } from './entity';
 import { signalSlots, slotWidth } from './signal-slots';
-import type { Tile } from './tile';
 
 /**
  * One row of feature_entity_tiles: every signal of one entity over one tile of one width, slot k
@@ -18,24 +17,25 @@ export interface TileRow {
 
 export const emptySlots = (entity: EntityType): number[] => new Array<number>(signalSlots[entity].length * slotWidth).fill(0);
 
-/** Adds a tile into slot `slot` of v exactly as mergeTiles would (an empty slot takes the tile as is). */
-export function mergeIntoSlot(v: number[], slot: number, t: Tile): void {
-  const o = slot * slotWidth;
+/**
+ * Adds the tile t[p..p+7] (the 8 integers of a slot) into the slot at v[o..o+7] exactly as
+ * mergeTiles would; an empty slot (count 0) takes it as is. The one array form of the merge rule:
+ * ingest's fold and reads' fold of events (TileRun) both use it.
+ */
+export function mergeSlot(v: number[] | Float64Array, o: number, t: ArrayLike<number>, p: number): void {
   if (v[o] === 0) {
-    v[o] = t.count; v[o + 1] = t.sum; v[o + 2] = t.min; v[o + 3] = t.max;
-    v[o + 4] = t.lastTs; v[o + 5] = t.lastValue; v[o + 6] = t.ewSum; v[o + 7] = t.ewWeight;
+    for (let k = 0; k < slotWidth; k++) v[o + k] = t[p + k] as number;
     return;
   }
-  const lastTs = v[o + 4] as number;
-  const later = t.lastTs > lastTs || (t.lastTs === lastTs && t.lastValue > (v[o + 5] as number));
-  v[o] = (v[o] as number) + t.count;
-  v[o + 1] = (v[o + 1] as number) + t.sum;
-  v[o + 2] = Math.min(v[o + 2] as number, t.min);
-  v[o + 3] = Math.max(v[o + 3] as number, t.max);
+  const later = (t[p + 4] as number) > (v[o + 4] as number) || (t[p + 4] === v[o + 4] && (t[p + 5] as number) > (v[o + 5] as number));
+  v[o] = (v[o] as number) + (t[p] as number);
+  v[o + 1] = (v[o + 1] as number) + (t[p + 1] as number);
+  v[o + 2] = Math.min(v[o + 2] as number, t[p + 2] as number);
+  v[o + 3] = Math.max(v[o + 3] as number, t[p + 3] as number);
   if (later) {
-    v[o + 4] = t.lastTs;
-    v[o + 5] = t.lastValue;
+    v[o + 4] = t[p + 4] as number;
+    v[o + 5] = t[p + 5] as number;
   }
-  v[o + 6] = (v[o + 6] as number) + t.ewSum;
-  v[o + 7] = (v[o + 7] as number) + t.ewWeight;
+  v[o + 6] = (v[o + 6] as number) + (t[p + 6] as number);
+  v[o + 7] = (v[o + 7] as number) + (t[p + 7] as number);
 }

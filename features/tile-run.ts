@@ -1,6 +1,7 @@
 import type { SeriesDefinition } from './feature-definition';
 import { slotWidth } from './signal-slots';
 import { singletonFields, tileStartOf, type Tile } from './tile';
+import { mergeSlot } from './tile-row';
 
 /**
  * The tiles of one entity's series in time order, one array per field rather than an object
@@ -47,7 +48,7 @@ export class TileRun {
   }
 
   /**
-   * Folds one event of `series` in, as ingest folds it into a tile row (mergeIntoSlot): the
+   * Folds one event of `series` in, as ingest folds it into a tile row (mergeSlot): the
    * same integers whatever order the events of one tile come in. Callers add in time order.
    */
   addEvent(series: SeriesDefinition, ts: number, value: number): void {
@@ -67,31 +68,38 @@ export class TileRun {
     while (i < a.length || j < b.length) {
       const takeA = j >= b.length || (i < a.length && (a.starts[i] as number) <= (b.starts[j] as number));
       const [run, k] = takeA ? [a, i++] : [b, j++];
-      const fields = run.fieldsAt(k);
+      const fields = run.fieldsAt(k, scratch);
       if (out.length > 0 && out.starts[out.length - 1] === run.starts[k]) out.mergeIntoLast(fields, 0);
       else out.push(run.starts[k] as number, fields, 0);
     }
     return out;
   }
 
-  private fieldsAt(k: number): number[] {
-    return [this.counts[k], this.sums[k], this.mins[k], this.maxs[k], this.lastTs[k], this.lastValues[k], this.ewSums[k], this.ewWeights[k]] as number[];
+  private fieldsAt(k: number, out: Float64Array): Float64Array {
+    out[0] = this.counts[k] as number;
+    out[1] = this.sums[k] as number;
+    out[2] = this.mins[k] as number;
+    out[3] = this.maxs[k] as number;
+    out[4] = this.lastTs[k] as number;
+    out[5] = this.lastValues[k] as number;
+    out[6] = this.ewSums[k] as number;
+    out[7] = this.ewWeights[k] as number;
+    return out;
   }
 
-  /** Adds the tile v[o..o+7] into the newest tile, by the rules of mergeTiles. */
+  /** Adds the tile v[o..o+7] into the newest tile (mergeSlot's rule). */
   private mergeIntoLast(v: ArrayLike<number>, o: number): void {
     const k = this.length - 1;
-    const later = (v[o + 4] as number) > (this.lastTs[k] as number) || (v[o + 4] === this.lastTs[k] && (v[o + 5] as number) > (this.lastValues[k] as number));
-    this.counts[k] = (this.counts[k] as number) + (v[o] as number);
-    this.sums[k] = (this.sums[k] as number) + (v[o + 1] as number);
-    this.mins[k] = Math.min(this.mins[k] as number, v[o + 2] as number);
-    this.maxs[k] = Math.max(this.maxs[k] as number, v[o + 3] as number);
-    if (later) {
-      this.lastTs[k] = v[o + 4] as number;
-      this.lastValues[k] = v[o + 5] as number;
-    }
-    this.ewSums[k] = (this.ewSums[k] as number) + (v[o + 6] as number);
-    this.ewWeights[k] = (this.ewWeights[k] as number) + (v[o + 7] as number);
+    const last = this.fieldsAt(k, lastScratch);
+    mergeSlot(last, 0, v, o);
+    this.counts[k] = last[0] as number;
+    this.sums[k] = last[1] as number;
+    this.mins[k] = last[2] as number;
+    this.maxs[k] = last[3] as number;
+    this.lastTs[k] = last[4] as number;
+    this.lastValues[k] = last[5] as number;
+    this.ewSums[k] = last[6] as number;
+    this.ewWeights[k] = last[7] as number;
   }
 
   /** Index of the first tile starting at or after `ms`. */
@@ -119,6 +127,7 @@ export class TileRun {
 }
 
 const scratch = new Float64Array(slotWidth);
+const lastScratch = new Float64Array(slotWidth);
 
 function totals(values: number[]): Float64Array {
   const out = new Float64Array(values.length + 1);
