@@ -129,8 +129,9 @@ export const benchmark: Benchmark = {
 
     const db = await freshMigratedDatabase(adminUrl, 'flowcast_bench_features');
     const updates = await driveIngest(db, true, seconds, devices, consumers, startMs);
-    await db.raw('ANALYZE feature_entity_tiles');
+    await db.raw('ANALYZE feature_entity_tiles, feature_events');
     const tiles = Number((await db.raw('SELECT count(*) AS n FROM feature_entity_tiles')).rows[0].n);
+    const events = Number((await db.raw('SELECT count(*) AS n FROM feature_events')).rows[0].n);
 
     // Read instants inside the ingested event-time range (its second half: windows partly filled).
     const readFrom = startMs + Math.min(3_600_000, Math.floor((updates.lastTs - startMs) / 2));
@@ -153,6 +154,7 @@ export const benchmark: Benchmark = {
       devices,
       consumers,
       tiles,
+      events,
       historicalRows: historical,
       seconds,
     };

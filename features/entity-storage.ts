@@ -10,7 +10,7 @@ import { signalSlots } from './signal-slots';
  * lanes, zones, shipments and the network keep tiles: a batch folds their many events into a
  * few rows. Stored data: moving an entity type from one table to the other needs a migration.
  */
-export const eventLoggedEntities: ReadonlySet<EntityType> = new Set<EntityType>(['device']);
+const eventLoggedEntities: ReadonlySet<EntityType> = new Set<EntityType>(['device']);
 
 export const isEventLogged = (entity: EntityType): boolean => eventLoggedEntities.has(entity);
 

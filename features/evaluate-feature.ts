@@ -23,7 +23,7 @@ export function evaluateFeature(f: FeatureDefinition, catalog: FeatureCatalog, r
   const run = runOf(f.series);
   const from = run.lowerBound(asOf - f.windowMs);
   const to = run.lowerBound(asOf);
-  return { value: evaluateValue(f, catalog, runOf, at), asOf, lastEventAt: to > from ? (run.lastTs[to - 1] as number) : null };
+  return { value: evaluateOn(f, series, run, runOf, at), asOf, lastEventAt: to > from ? (run.lastTs[to - 1] as number) : null };
 }
 
 /** The value alone (no object): what training reads, millions of times. */

