@@ -5,6 +5,7 @@ import type { EntityRef, EntityType } from './entity';
 import { evaluateOn } from './evaluate-feature';
 import type { SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
+import { fieldsRead } from './slot-fields';
 import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
 import { TileRun } from './tile-run';
@@ -84,7 +85,7 @@ const loadsAhead = 2;
 async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: FeatureCatalog, evaluate: (g: EntityGroup, runOf: RunOf) => void): Promise<void> {
   const groups = groupByEntity(request.rows);
   const step = request.entitiesPerQuery ?? 100;
-  const plans = spanPlans(catalog);
+  const plans = spanPlans(catalog, request.withFreshness ?? false);
   const load = (from: number) => {
     const chunk = groups.slice(from, from + step);
     const requests = chunk.map((g) => spanRequests(plans.get(g.entity.type) ?? [], g));
@@ -136,7 +137,7 @@ interface SpanPlan {
   series: SpanRequest['series'];
 }
 
-function spanPlans(catalog: FeatureCatalog): Map<EntityType, SpanPlan[]> {
+function spanPlans(catalog: FeatureCatalog, withFreshness: boolean): Map<EntityType, SpanPlan[]> {
   const out = new Map<EntityType, Map<number, SpanPlan>>();
   for (const f of catalog.features) {
     for (const name of [f.series, f.denominatorSeries]) {
@@ -147,7 +148,7 @@ function spanPlans(catalog: FeatureCatalog): Map<EntityType, SpanPlan[]> {
       const plan = byWidth.get(series.tileMs) ?? { tileMs: series.tileMs, windowMs: 0, series: [] };
       byWidth.set(series.tileMs, plan);
       plan.windowMs = Math.max(plan.windowMs, f.windowMs);
-      if (!plan.series.some((s) => s.name === series.name)) plan.series.push({ name: series.name, slot: catalog.slotOf(series.name), definition: series });
+      if (!plan.series.some((s) => s.name === series.name)) plan.series.push({ name: series.name, slot: catalog.slotOf(series.name), definition: series, fields: fieldsRead(catalog, series.name, withFreshness) });
     }
   }
   return new Map([...out].map(([entity, byWidth]) => [entity, [...byWidth.values()]]));

@@ -3,6 +3,7 @@ import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
 import { featureVector, type FeatureVector } from './feature-vector';
+import { fieldsRead } from './slot-fields';
 import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
 import { TileRun } from './tile-run';
@@ -68,7 +69,8 @@ function buildPlans(catalog: FeatureCatalog): Map<EntityType, ScanPlan[]> {
     if (!series) continue;
     const plans = out.get(need.entity) ?? [];
     out.set(need.entity, plans);
-    const slot = { name, slot: catalog.slotOf(name), definition: series };
+    // Online vectors carry freshness, so last_ts is read too.
+    const slot = { name, slot: catalog.slotOf(name), definition: series, fields: fieldsRead(catalog, name, true) };
     if (!need.windowed) {
       plans.push({ tileMs: series.tileMs, windowMs: need.windowMs, series: [slot], latest: true });
       continue;

@@ -13,8 +13,11 @@ export interface SpanRequest {
   tileMs: number;
   from: number;
   to: number;
-  /** Runs to fill: each series with its slot in the entity's tile rows. */
-  series: { name: string; slot: number; definition: SeriesDefinition }[];
+  /**
+   * Runs to fill: each series with its slot in the entity's tile rows and, optionally, which
+   * of the slot's integers to fetch (slot-fields.ts; the rest are left 0 in the run).
+   */
+  series: { name: string; slot: number; definition: SeriesDefinition; fields?: readonly number[] }[];
   /**
    * Only the newest tile in which the (single) series is not empty: what a last-value feature
    * needs. Of that tile only last_ts and last_value are whole (for an entity kept per event the
@@ -23,11 +26,24 @@ export interface SpanRequest {
   latest?: boolean;
 }
 
-const requestsTable = `unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::bool[])
-    WITH ORDINALITY AS q(entity_type, entity_id, tile_ms, lo, hi, latest_tile, latest_event, events, i)`;
+const requestsTable = `unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::bool[], $10::int[])
+    WITH ORDINALITY AS q(entity_type, entity_id, tile_ms, lo, hi, latest_tile, latest_event, events, shape, i)`;
 const ofQ = (t: string) => `${t}.tenant = $9 AND ${t}.entity_type = q.entity_type AND ${t}.entity_id = q.entity_id`;
 const tilesOfQ = `${ofQ('t')} AND t.tile_ms = q.tile_ms AND t.tile_start >= q.lo AND t.tile_start < q.hi`;
 const eventsOfQ = `${ofQ('e')} AND e.ts >= q.lo AND e.ts < q.hi`;
+
+/**
+ * A tile row as fetched: request k's shape (1-based positions) picks only the integers its
+ * features read, with literal subscripts (a subscript taken from a parameter per row costs more
+ * than it saves); shape 0 is the whole row. PostgreSQL printing integers as text is most of a
+ * read's server time, and a hub's row holds 40 of them.
+ */
+function tileValues(shapes: readonly number[][]): string {
+  if (shapes.length === 0) return 't.v';
+  const cases = shapes.map((positions, k) => `WHEN ${k + 1} THEN ARRAY[${positions.map((p) => `t.v[${p + 1}]`).join(', ')}]`);
+  return `CASE q.shape ${cases.join(' ')} ELSE t.v END`;
+}
+
 // Spans in time order; latest requests walk the index backwards to the first tile (or the
 // newest events: all of one instant, which fold into that tile as ingest would fold them)
 // with their slot set. Entity types kept per event read feature_events and also any tile rows
@@ -37,12 +53,12 @@ const eventsOfQ = `${ofQ('e')} AND e.ts >= q.lo AND e.ts < q.hi`;
 // aggregate takes the ordered subquery's rows in order (PostgreSQL does not promise it, so the
 // loader checks it: rows out of order throw rather than give a wrong value).
 const rowsOf = (scan: string, start: string) => `(SELECT string_agg(${start} || s.v::text, '') AS rows FROM (${scan}) s) r`;
-const sql = `SELECT q.i, 0 AS src, r.rows FROM ${requestsTable}
-  CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${tilesOfQ} ORDER BY t.tile_start`, 's.tile_start')}
+const buildSql = (v: string) => `SELECT q.i, 0 AS src, r.rows FROM ${requestsTable}
+  CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, ${v} AS v FROM feature_entity_tiles t WHERE ${tilesOfQ} ORDER BY t.tile_start`, 's.tile_start')}
   WHERE q.latest_tile < 0 AND r.rows IS NOT NULL
   UNION ALL
   SELECT q.i, 0, r.rows FROM ${requestsTable}
-  CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, t.v FROM feature_entity_tiles t WHERE ${tilesOfQ} AND t.v[q.latest_tile + 1] > 0
+  CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, ${v} AS v FROM feature_entity_tiles t WHERE ${tilesOfQ} AND t.v[q.latest_tile + 1] > 0
                       ORDER BY t.tile_start DESC LIMIT 1`, 's.tile_start')}
   WHERE q.latest_tile >= 0 AND r.rows IS NOT NULL
   UNION ALL
@@ -54,6 +70,15 @@ const sql = `SELECT q.i, 0 AS src, r.rows FROM ${requestsTable}
   CROSS JOIN LATERAL ${rowsOf(`SELECT e.ts, e.v FROM feature_events e WHERE ${eventsOfQ} AND e.v[q.latest_event + 1] IS NOT NULL
                       ORDER BY e.ts DESC FETCH FIRST 1 ROW WITH TIES`, 's.ts')}
   WHERE q.events AND q.latest_event >= 0 AND r.rows IS NOT NULL`;
+
+// One statement text per set of shapes read together: a catalog's reads use a handful of sets.
+const sqlByShapes = new Map<string, string>();
+function sqlFor(shapes: readonly number[][]): string {
+  const key = shapes.join('|');
+  let text = sqlByShapes.get(key);
+  if (text === undefined) sqlByShapes.set(key, (text = buildSql(tileValues(shapes))));
+  return text;
+}
 
 type Runs = Map<string, TileRun>;
 
@@ -73,11 +98,13 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
   const events = col((r) => isEventLogged(r.entity));
   // Per request and series, where its value sits in an event row (worked out once, not per event).
   const eventSlots = requests.map((r, i) => (events[i] ? r.series.map((s) => eventSlotOf(r.entity, s.definition.signal)) : []));
-  const result = await query(db, sql, [
+  const projections = requests.map((r, i) => (events[i] ? undefined : projectionOf(r)));
+  const { shapes, shapeOf } = distinctShapes(projections);
+  const result = await query(db, sqlFor(shapes), [
     col((r) => r.entity), col((r) => r.entityId), col((r) => r.tileMs), col((r) => r.from), col((r) => r.to),
     col((r) => (r.latest ? (r.series[0] as SpanRequest['series'][number]).slot * slotWidth : -1)),
     requests.map((r, i) => (r.latest && events[i] ? (eventSlots[i] as number[])[0] : -1)),
-    events, tenant,
+    events, tenant, shapeOf,
   ]);
   const legacy = new Map<number, Runs>();
   let v = new Float64Array(64);
@@ -96,7 +123,12 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
       const start = parseInteger(text, at, open);
       if (close - open > v.length) v = new Float64Array(close - open);
       if (src === 1) addEvent(request, eventSlots[index] as number[], runs, start, v, parseDoubles(text, v, open, close));
-      else addTileRow(runs, request, start, v, parseIntegers(text, v, open, close));
+      else {
+        const n = parseIntegers(text, v, open, close);
+        const projection = projections[index];
+        if (projection) addTileRow(runs, request, start, projection.spread(v, n), projection.row.length);
+        else addTileRow(runs, request, start, v, n);
+      }
       at = close;
     }
   }
@@ -105,6 +137,42 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
     for (const [name, run] of runs) merged.set(name, TileRun.merge(run, merged.get(name) as TileRun));
   }
   return out;
+}
+
+/** The integers a request fetches of each tile row, and a row-sized buffer to put them back in place. */
+interface Projection {
+  positions: number[];
+  key: string;
+  row: Float64Array;
+  spread(v: Float64Array, n: number): Float64Array;
+}
+
+/** Undefined (fetch whole rows) unless every series says which of its integers it reads. */
+function projectionOf(r: SpanRequest): Projection | undefined {
+  if (r.series.some((s) => s.fields === undefined)) return undefined;
+  const positions = r.series.flatMap((s) => (s.fields as readonly number[]).map((f) => s.slot * slotWidth + f)).sort((a, b) => a - b);
+  const row = new Float64Array((positions[positions.length - 1] ?? 0) + 1);
+  return {
+    positions,
+    key: positions.join(','),
+    row,
+    // A row shorter than a position (written before its slot existed) prints NULL there, which
+    // the parser skips: positions ascend, so the n values read are the first n positions'.
+    spread(v, n) {
+      for (let j = 0; j < positions.length; j++) row[positions[j] as number] = j < n ? (v[j] as number) : 0;
+      return row;
+    },
+  };
+}
+
+/** Each distinct projection once (in a stable order, so the statement text is too), and per request its 1-based shape (0: whole rows). */
+function distinctShapes(projections: (Projection | undefined)[]): { shapes: number[][]; shapeOf: number[] } {
+  const keys = [...new Set(projections.filter((p) => p !== undefined).map((p) => p.key))].sort();
+  const id = new Map(keys.map((k, n) => [k, n + 1]));
+  return {
+    shapes: keys.map((k) => k.split(',').map(Number)),
+    shapeOf: projections.map((p) => (p ? (id.get(p.key) as number) : 0)),
+  };
 }
 
 function addTileRow(runs: Runs, request: SpanRequest, start: number, v: Float64Array, length: number): void {
