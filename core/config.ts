@@ -83,6 +83,11 @@ export const settings = {
     default: '900000',
     doc: 'Rolling features: a report whose event time is this much older than the newest event time seen for its tenant still counts (15 min); older ones are counted as dropped-late (metric `flowcast_feature_dropped_late_total`) and logged.',
   },
+  FEATURE_RETENTION_DAYS: {
+    schema: z.coerce.number().positive().optional(),
+    default: undefined,
+    doc: 'Rolling features: `flowcast features prune` deletes tiles and events older than this many days (at least the longest window + widest tile + allowed lateness: about 7.3 days with the default features). Unset: nothing is deleted. Point-in-time reads reaching before what was pruned are refused.',
+  },
   MODEL_ARTIFACTS_DIR: {
     schema: z.string().min(1),
     default: 'artifacts/models',

@@ -5,7 +5,9 @@ import type { EntityRef, EntityType } from './entity';
 import { evaluateOn } from './evaluate-feature';
 import type { SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
+import { FeatureStatePrunedError, firstReadableAt } from './feature-retention';
 import { fieldsRead } from './slot-fields';
+import { readPrunedBefore } from './store/read-pruned-before';
 import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
 import { TileRun } from './tile-run';
@@ -86,6 +88,8 @@ async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: Feat
   const groups = groupByEntity(request.rows);
   const step = request.entitiesPerQuery ?? 100;
   const plans = spanPlans(catalog, request.withFreshness ?? false);
+  // Checked before and after loading: a prune records its horizon before deleting anything.
+  await refusePruned(db, request.rows, groups, plans, catalog);
   const load = (from: number) => {
     const chunk = groups.slice(from, from + step);
     const requests = chunk.map((g) => spanRequests(plans.get(g.entity.type) ?? [], g));
@@ -106,6 +110,23 @@ async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: Feat
       for (let n = (requests[k] as SpanRequest[]).length; n > 0; n--) for (const [name, run] of runs[r++] as Map<string, TileRun>) mine.set(name, run);
       evaluate(g, (series) => mine.get(series) ?? TileRun.empty);
     });
+  }
+  await refusePruned(db, request.rows, groups, plans, catalog);
+}
+
+/** Throws when a row's windows reach before the instant feature state was pruned to: its values would miss deleted events. */
+async function refusePruned(db: Knex, rows: HistoricalRow[], groups: EntityGroup[], plans: Map<EntityType, SpanPlan[]>, catalog: FeatureCatalog): Promise<void> {
+  const prunedBefore = await readPrunedBefore(db);
+  if (prunedBefore === null) return;
+  for (const g of groups) {
+    const needsFrom = Math.min(...spanRequests(plans.get(g.entity.type) ?? [], g).map((r) => r.from));
+    if (needsFrom >= prunedBefore) continue;
+    const row = g.indexes.find((i) => (rows[i] as HistoricalRow).at === g.minAt) as number;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    throw new FeatureStatePrunedError(
+      `row ${row} (${g.entity.type} ${g.entity.id} at ${iso(g.minAt)}) reads feature state from ${iso(needsFrom)}, but state before ${iso(prunedBefore)} has been deleted by the feature retention (flowcast features prune): use rows at or after ${iso(firstReadableAt(prunedBefore, catalog))}`,
+      { row, at: g.minAt, needsFrom, prunedBefore },
+    );
   }
 }
 

@@ -11,3 +11,6 @@ export { OnlineFeatureCache, type OnlineFeatureCacheOptions } from './online-fea
 export { getHistoricalFeatureColumns, getHistoricalFeatures, type HistoricalColumns, type HistoricalRequest, type HistoricalRow } from './historical-features';
 export { shipmentLegSchema, type ShipmentLeg } from './shipment-leg';
 export { upsertShipmentLegs } from './store/upsert-shipment-legs';
+export { FeatureRetentionError, FeatureStatePrunedError, firstReadableAt, minimumRetentionMs, pruneHorizon } from './feature-retention';
+export { pruneFeatureState, type PruneFeatureStateOptions, type PrunedRows } from './store/prune-feature-state';
+export { readPrunedBefore } from './store/read-pruned-before';

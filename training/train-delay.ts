@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { firstReadableAt, readPrunedBefore } from '../features';
 import { delayArtifactFormat, encodeWeights, type DelayModelArtifact } from '../models/delay-model-artifact';
 import { DelayModel } from '../models/delay-model';
 import { delayFeatureCatalog } from '../models/delay-feature-catalog';
@@ -92,6 +93,12 @@ export interface TrainDelayResult {
 export async function trainDelay(o: TrainDelayOptions): Promise<TrainDelayResult> {
   const hp = { ...defaultHyperparameters, ...o.hyperparameters };
   const range = o.from !== undefined && o.to !== undefined ? { from: o.from, to: o.to } : await legTimeRange(o.db, o.tenant, o.from, o.to);
+  const prunedBefore = o.from === undefined ? await readPrunedBefore(o.db) : null;
+  if (prunedBefore !== null && range.from < firstReadableAt(prunedBefore, delayFeatureCatalog)) {
+    // Without an asked-for start, train on what the feature retention kept rather than fail.
+    range.from = firstReadableAt(prunedBefore, delayFeatureCatalog);
+    o.logger.info({ from: new Date(range.from).toISOString() }, 'legs before the feature retention horizon left out');
+  }
   const datasetStarted = Date.now();
   const ds = await buildDelayDataset({
     db: o.db, tenant: o.tenant, catalog: delayFeatureCatalog, from: range.from, to: range.to, sample: o.sample, seed: hp.seed,

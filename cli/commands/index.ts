@@ -3,6 +3,7 @@ import { registerApi } from './api';
 import { registerConfig } from './config';
 import { registerKeys } from './keys';
 import { registerDemo } from './demo';
+import { registerFeatures } from './features';
 import { registerImport } from './import';
 import { registerIngest } from './ingest';
 import { registerMigrate } from './migrate';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerKeys(program);
   registerDemo(program);
+  registerFeatures(program);
   registerImport(program);
   registerIngest(program);
   registerMigrate(program);

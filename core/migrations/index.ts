@@ -16,6 +16,7 @@ import * as m0022 from './0022-webhooks';
 import * as m0023 from './0023-predictions';
 import * as m0030 from './0030-training-runs';
 import * as m0031 from './0031-feature-events';
+import * as m0032 from './0032-feature-retention';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -41,4 +42,5 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0023-predictions', m0023],
   ['0030-training-runs', m0030],
   ['0031-feature-events', m0031],
+  ['0032-feature-retention', m0032],
 ];

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { defaultCatalog, FeatureRetentionError, pruneFeatureState, pruneHorizon } from '../../features';
+import { createContext } from '../context';
+
+const dayMs = 86_400_000;
+
+export function registerFeatures(program: Command): void {
+  const features = program.command('features').description('maintain rolling-feature state');
+  features
+    .command('prune')
+    .description('delete feature tiles and events older than the retention (run it daily, e.g. from cron or a Kubernetes CronJob); point-in-time reads before it are then refused')
+    .option('--keep-days <days>', 'days of feature state to keep (default FEATURE_RETENTION_DAYS)')
+    .option('--batch-rows <rows>', 'rows per DELETE statement', '10000')
+    .action(async (opts: { keepDays?: string; batchRows: string }) => {
+      const { config, logger, db } = createContext('features-prune');
+      try {
+        const keepDays = opts.keepDays === undefined ? config.FEATURE_RETENTION_DAYS : Number(opts.keepDays);
+        if (keepDays === undefined || !(keepDays > 0)) throw new FeatureRetentionError('say how many days of feature state to keep: --keep-days N or FEATURE_RETENTION_DAYS');
+        const before = pruneHorizon(Date.now(), keepDays * dayMs, defaultCatalog, config.FEATURE_ALLOWED_LATENESS_MS);
+        let lastLine = Date.now();
+        const deleted = await pruneFeatureState(db, {
+          before,
+          batchRows: Number(opts.batchRows),
+          onProgress: (sofar) => {
+            if (Date.now() - lastLine < 1000) return;
+            lastLine = Date.now();
+            process.stderr.write(`pruning before ${new Date(before).toISOString()}: ${sofar.tiles} tile rows, ${sofar.events} events deleted\n`);
+          },
+        });
+        logger.info({ before: new Date(before).toISOString(), ...deleted }, 'feature state pruned');
+        process.stdout.write(`deleted ${deleted.tiles} tile rows and ${deleted.events} events before ${new Date(before).toISOString()}\n`);
+      } finally {
+        await db.destroy();
+      }
+    });
+}

@@ -1,0 +1,45 @@
+import { FlowcastError } from '../core/errors';
+import type { FeatureCatalog } from './catalog';
+
+export class FeatureRetentionError extends FlowcastError {
+  constructor(message: string) {
+    super('FC_FEATURE_RETENTION', message, 500);
+  }
+}
+
+/** A point-in-time read whose windows reach before the pruned horizon: its values would be computed on part of a window. */
+export class FeatureStatePrunedError extends FlowcastError {
+  constructor(message: string, details: { row: number; at: number; needsFrom: number; prunedBefore: number }) {
+    super('FC_FEATURES_PRUNED', message, 410, details);
+  }
+}
+
+/**
+ * The shortest retention that changes nothing an online read or ingest does: the longest window
+ * and widest tile a read at `now` reaches back over, plus the allowed lateness (an event that late
+ * still lands in its tile, which must not have been deleted).
+ */
+export function minimumRetentionMs(catalog: FeatureCatalog, allowedLatenessMs: number): number {
+  return longestWindowMs(catalog) + widestTileMs(catalog) + allowedLatenessMs;
+}
+
+/** The first read time whose every window starts at or after `prunedBefore`: the earliest a point-in-time row can be once state before it is gone. */
+export function firstReadableAt(prunedBefore: number, catalog: FeatureCatalog): number {
+  return prunedBefore + longestWindowMs(catalog) + widestTileMs(catalog);
+}
+
+const longestWindowMs = (catalog: FeatureCatalog): number => Math.max(0, ...catalog.features.map((f) => f.windowMs));
+const widestTileMs = (catalog: FeatureCatalog): number => Math.max(0, ...[...catalog.series.values()].map((s) => s.tileMs));
+
+/** The instant before which state may be deleted, keeping `retentionMs`; refuses a retention shorter than the minimum. */
+export function pruneHorizon(now: number, retentionMs: number, catalog: FeatureCatalog, allowedLatenessMs: number): number {
+  const minimum = minimumRetentionMs(catalog, allowedLatenessMs);
+  if (!(retentionMs >= minimum)) {
+    throw new FeatureRetentionError(
+      `a feature retention of ${hours(retentionMs)} h is shorter than the ${hours(minimum)} h that online reads and late events need (longest window + widest tile + allowed lateness)`,
+    );
+  }
+  return now - retentionMs;
+}
+
+const hours = (ms: number): string => String(Math.round((ms / 3_600_000) * 100) / 100);
