@@ -7,9 +7,10 @@ export class FeatureRetentionError extends FlowcastError {
   }
 }
 
-/** A point-in-time read whose windows reach before the pruned horizon: its values would be computed on part of a window. */
+/** A read whose windows reach before the pruned horizon: its values would be computed on part of a window. */
 export class FeatureStatePrunedError extends FlowcastError {
-  constructor(message: string, details: { row: number; at: number; needsFrom: number; prunedBefore: number }) {
+  /** `row`: the offending row of a point-in-time request. */
+  constructor(message: string, details: { row?: number; at: number; firstReadableAt: number; prunedBefore: number }) {
     super('FC_FEATURES_PRUNED', message, 410, details);
   }
 }

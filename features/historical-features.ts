@@ -125,7 +125,7 @@ async function refusePruned(db: Knex, rows: HistoricalRow[], groups: EntityGroup
     const iso = (ms: number) => new Date(ms).toISOString();
     throw new FeatureStatePrunedError(
       `row ${row} (${g.entity.type} ${g.entity.id} at ${iso(g.minAt)}) reads feature state from ${iso(needsFrom)}, but state before ${iso(prunedBefore)} has been deleted by the feature retention (flowcast features prune): use rows at or after ${iso(firstReadableAt(prunedBefore, catalog))}`,
-      { row, at: g.minAt, needsFrom, prunedBefore },
+      { row, at: g.minAt, firstReadableAt: firstReadableAt(prunedBefore, catalog), prunedBefore },
     );
   }
 }

@@ -4,6 +4,9 @@ import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { createMetricsRegistry } from '../../core/metrics';
 import { createApiKey } from '../../core/store/create-api-key';
+import { defaultCatalog } from '../../features/definitions';
+import { firstReadableAt } from '../../features/feature-retention';
+import { pruneFeatureState } from '../../features/store/prune-feature-state';
 import { upsertShipmentLegs } from '../../features/store/upsert-shipment-legs';
 import { createApp } from '../../serving/app';
 import { featureIngest } from './support/feature-ingest';
@@ -64,5 +67,17 @@ describe('HTTP: GET /v1/features/:entityType/:id', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/unknown entity type "planet"/);
     expect((await get('/v1/features/hub/ORD?at=yesterday', keys.read)).status).toBe(400);
+  });
+
+  it('refuses a past read whose windows reach before what the feature retention deleted (runs last: it prunes)', async () => {
+    const prunedBefore = t0 + 3_600_000;
+    await pruneFeatureState(t.db, { before: prunedBefore });
+    const first = firstReadableAt(prunedBefore, defaultCatalog);
+    const refused = await get(`/v1/features/hub/ORD?at=${new Date(t0 + 3 * 3_600_000).toISOString()}`, keys.read);
+    expect(refused.status).toBe(410);
+    expect(refused.body.error).toMatchObject({ code: 'FC_FEATURES_PRUNED', details: { prunedBefore, firstReadableAt: first } });
+    expect(refused.body.error.message).toContain(`ask for ${new Date(first).toISOString()} or later`);
+    expect((await get(`/v1/features/hub/ORD?at=${new Date(first).toISOString()}`, keys.read)).status).toBe(200);
+    expect((await get('/v1/features/hub/ORD', keys.read)).status).toBe(200);
   });
 });
