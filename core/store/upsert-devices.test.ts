@@ -1,4 +1,4 @@
-import { summariseDevices } from './upsert-devices';
+import { byTenantThenDevice, summariseDevices } from './upsert-devices';
 
 const report = (deviceId: string, id: string, ts: string, lat?: number) => ({
   tenant: 't',
@@ -19,5 +19,18 @@ describe('summariseDevices', () => {
   it('gives one row per tenant and device', () => {
     const rows = summariseDevices([report('a', '1', '2026-11-20T06:00:00Z'), report('b', '1', '2026-11-20T06:00:00Z'), { ...report('a', '1', '2026-11-20T06:00:00Z'), tenant: 'u' }]);
     expect(rows).toHaveLength(3);
+  });
+});
+
+describe('byTenantThenDevice', () => {
+  it('orders by tenant, then device, even where the two concatenated would tie', () => {
+    const rows = summariseDevices([
+      { ...report('c', '1', '2026-11-20T06:00:00Z'), tenant: 'ab' },
+      { ...report('bc', '1', '2026-11-20T06:00:00Z'), tenant: 'a' },
+      { ...report('a', '1', '2026-11-20T06:00:00Z'), tenant: 'ab' },
+    ]);
+    for (const order of [rows, [...rows].reverse()]) {
+      expect([...order].sort(byTenantThenDevice).map((d) => `${d.tenant}/${d.deviceId}`)).toEqual(['a/bc', 'ab/a', 'ab/c']);
+    }
   });
 });

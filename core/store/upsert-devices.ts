@@ -41,14 +41,25 @@ export function summariseDevices(rows: StoredReport[]): DeviceUpdate[] {
 }
 
 /**
+ * The order every consumer locks device rows in: by tenant, then device. (Comparing the two
+ * concatenated was ambiguous, tenant `a` device `bc` against tenant `ab` device `c`, so two
+ * consumers could sort such rows differently and deadlock.)
+ */
+export function byTenantThenDevice(a: DeviceUpdate, b: DeviceUpdate): number {
+  if (a.tenant !== b.tenant) return a.tenant < b.tenant ? -1 : 1;
+  return a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0;
+}
+
+/**
  * Keeps `devices` current: last seen and last position move only forward in event time, so
  * late or replayed reports never move a device back.
  */
 export async function upsertDevices(db: Knex, rows: StoredReport[]): Promise<void> {
   const updates = summariseDevices(rows);
   if (updates.length === 0) return;
-  // A stable order of row locks keeps concurrent consumers from deadlocking each other.
-  updates.sort((a, b) => (a.tenant + a.deviceId < b.tenant + b.deviceId ? -1 : 1));
+  // One order of row locks keeps concurrent consumers from deadlocking each other: unnest reads
+  // the arrays out in order, and the insert takes each row's lock as it reaches it.
+  updates.sort(byTenantThenDevice);
   await db.raw(
     `INSERT INTO devices AS d (tenant, device_id, first_seen, last_seen, last_report_id, last_lat, last_lon, last_location_ts, reports)
      SELECT tenant, device_id, to_timestamp(first_seen / 1000.0), to_timestamp(last_seen / 1000.0), last_report_id, last_lat, last_lon,
