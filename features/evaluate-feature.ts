@@ -26,6 +26,12 @@ export function evaluateFeature(f: FeatureDefinition, catalog: FeatureCatalog, r
   return { value: evaluateOn(f, series, run, runOf, at), asOf, lastEventAt: to > from ? (run.lastTs[to - 1] as number) : null };
 }
 
+/**
+ * Aggregations whose value moves with the read time itself; every other value depends on the
+ * read time only through the start of the tile holding it (asOf), so reads in one tile may share it.
+ */
+export const isClockDependent = (aggregation: FeatureDefinition['aggregation']): boolean => aggregation === 'seconds_since_last';
+
 /** The value alone (no object): what training reads, millions of times. */
 export function evaluateValue(f: FeatureDefinition, catalog: FeatureCatalog, runOf: (series: string) => TileRun, at: number): number | null {
   return evaluateOn(f, catalog.series.get(f.series) as SeriesDefinition, runOf(f.series), runOf, at);

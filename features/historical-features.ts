@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
-import { evaluateOn } from './evaluate-feature';
+import { evaluateOn, isClockDependent } from './evaluate-feature';
 import type { SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
 import { FeatureStatePrunedError, firstReadableAt } from './feature-retention';
@@ -56,19 +56,39 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
 export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalRequest): Promise<HistoricalColumns> {
   const catalog = request.catalog ?? defaultCatalog;
   const columns: HistoricalColumns = new Map();
+  const ats = Float64Array.from(request.rows, (r) => r.at);
   const column = (name: string): Float64Array => {
     let c = columns.get(name);
     if (!c) columns.set(name, (c = new Float64Array(request.rows.length).fill(Number.NaN)));
     return c;
   };
   await forEachEntity(db, request, catalog, (group, runOf) => {
-    const features = catalog.featuresOf(group.entity.type).map((f) => ({ f, series: catalog.series.get(f.series) as SeriesDefinition, run: runOf(f.series), target: column(f.name) }));
-    for (const index of group.indexes) {
-      const at = (request.rows[index] as HistoricalRow).at;
-      for (const { f, series, run, target } of features) target[index] = evaluateOn(f, series, run, runOf, at) ?? Number.NaN;
+    const features = catalog.featuresOf(group.entity.type).map((f) => ({
+      f, series: catalog.series.get(f.series) as SeriesDefinition, run: runOf(f.series), target: column(f.name),
+      reuse: !isClockDependent(f.aggregation), asOf: Number.NaN, value: Number.NaN,
+    }));
+    // In time order, rows in the same tile follow each other: a value that depends on the read
+    // time only through its tile (most) is evaluated once per tile, not once per row (a training
+    // set has many legs leaving one hub within one tile).
+    const inOrder = byTime(group.indexes, ats);
+    for (let k = 0; k < inOrder.length; k++) {
+      const index = inOrder[k] as number;
+      const at = ats[index] as number;
+      for (const x of features) {
+        const asOf = tileStartOf(at, x.series.tileMs);
+        if (!x.reuse || asOf !== x.asOf) [x.asOf, x.value] = [asOf, evaluateOn(x.f, x.series, x.run, runOf, at) ?? Number.NaN];
+        x.target[index] = x.value;
+      }
     }
   });
   return columns;
+}
+
+/** A group's row indexes in time order (as given when they already are: training sets usually are). */
+function byTime(indexes: number[], ats: Float64Array): ArrayLike<number> {
+  let sorted = true;
+  for (let k = 1; k < indexes.length && sorted; k++) sorted = (ats[indexes[k - 1] as number] as number) <= (ats[indexes[k] as number] as number);
+  return sorted ? indexes : Uint32Array.from(indexes).sort((a, b) => (ats[a] as number) - (ats[b] as number));
 }
 
 interface EntityGroup {

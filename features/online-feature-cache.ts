@@ -3,6 +3,7 @@ import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
 import type { FeatureVector } from './feature-vector';
+import { isClockDependent } from './evaluate-feature';
 import { getOnlineFeatures } from './online-features';
 import { tileStartOf } from './tile';
 
@@ -41,8 +42,6 @@ interface Entry {
   readAt: number;
 }
 
-/** Aggregations whose value moves with the read time itself, not only at tile boundaries. */
-const clockDependent = new Set(['seconds_since_last']);
 
 /**
  * Online feature vectors of tenants' entities, read in one query for everything a call needs
@@ -233,7 +232,7 @@ export class OnlineFeatureCache {
       const features = this.catalog.featuresOf(type);
       const series = features.flatMap((f) => [f.series, f.denominatorSeries]).filter((s): s is string => s !== undefined);
       const tileMs = series.map((s) => this.catalog.series.get(s)?.tileMs);
-      widths = features.length === 0 || features.some((f) => clockDependent.has(f.aggregation)) || tileMs.some((w) => w === undefined)
+      widths = features.length === 0 || features.some((f) => isClockDependent(f.aggregation)) || tileMs.some((w) => w === undefined)
         ? null
         : [...new Set(tileMs as number[])];
       this.widths.set(type, widths);
