@@ -15,12 +15,15 @@ export function registerFeatures(program: Command): void {
       const { config, logger, db } = createContext('features-prune');
       try {
         const keepDays = opts.keepDays === undefined ? config.FEATURE_RETENTION_DAYS : Number(opts.keepDays);
-        if (keepDays === undefined || !(keepDays > 0)) throw new FeatureRetentionError('say how many days of feature state to keep: --keep-days N or FEATURE_RETENTION_DAYS');
+        if (keepDays === undefined) throw new FeatureRetentionError('say how many days of feature state to keep: --keep-days N or FEATURE_RETENTION_DAYS');
+        if (!(keepDays > 0)) throw new FeatureRetentionError(`--keep-days must be a positive number of days, not "${opts.keepDays}"`);
+        const batchRows = Number(opts.batchRows);
+        if (!Number.isInteger(batchRows) || batchRows < 1) throw new FeatureRetentionError(`--batch-rows must be a positive whole number, not "${opts.batchRows}"`);
         const before = pruneHorizon(Date.now(), keepDays * dayMs, defaultCatalog, config.FEATURE_ALLOWED_LATENESS_MS);
         let lastLine = Date.now();
         const deleted = await pruneFeatureState(db, {
           before,
-          batchRows: Number(opts.batchRows),
+          batchRows,
           onProgress: (sofar) => {
             if (Date.now() - lastLine < 1000) return;
             lastLine = Date.now();

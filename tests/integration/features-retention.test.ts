@@ -86,6 +86,8 @@ describe('feature retention', () => {
     const none = await runFlowcast(['features', 'prune'], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/say how many days of feature state to keep/);
+    const bad = await runFlowcast(['features', 'prune', '--keep-days', '9', '--batch-rows', 'lots'], env);
+    expect([bad.code, bad.stderr]).toEqual([2, 'flowcast: --batch-rows must be a positive whole number, not "lots"\n']);
     // The stream is in January 2026, so keeping 8 days back from today deletes all of it.
     const ran = await runFlowcast(['features', 'prune', '--keep-days', '8'], env);
     expect(ran.stderr).toBe('');
