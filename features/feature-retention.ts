@@ -1,5 +1,6 @@
 import { FlowcastError } from '../core/errors';
 import type { FeatureCatalog } from './catalog';
+import type { EntityType } from './entity';
 
 export class FeatureRetentionError extends FlowcastError {
   constructor(message: string) {
@@ -24,13 +25,18 @@ export function minimumRetentionMs(catalog: FeatureCatalog, allowedLatenessMs: n
   return longestWindowMs(catalog) + widestTileMs(catalog) + allowedLatenessMs;
 }
 
-/** The first read time whose every window starts at or after `prunedBefore`: the earliest a point-in-time row can be once state before it is gone. */
-export function firstReadableAt(prunedBefore: number, catalog: FeatureCatalog): number {
-  return prunedBefore + longestWindowMs(catalog) + widestTileMs(catalog);
+/**
+ * The first read time at which every window of an entity type's features (of every type, if none
+ * is given) starts at or after `prunedBefore`: the earliest a read can be once state before it is gone.
+ */
+export function firstReadableAt(prunedBefore: number, catalog: FeatureCatalog, entity?: EntityType): number {
+  return prunedBefore + longestWindowMs(catalog, entity) + widestTileMs(catalog, entity);
 }
 
-const longestWindowMs = (catalog: FeatureCatalog): number => Math.max(0, ...catalog.features.map((f) => f.windowMs));
-const widestTileMs = (catalog: FeatureCatalog): number => Math.max(0, ...[...catalog.series.values()].map((s) => s.tileMs));
+const longestWindowMs = (catalog: FeatureCatalog, entity?: EntityType): number =>
+  Math.max(0, ...catalog.features.filter((f) => entity === undefined || f.entity === entity).map((f) => f.windowMs));
+const widestTileMs = (catalog: FeatureCatalog, entity?: EntityType): number =>
+  Math.max(0, ...[...catalog.series.values()].filter((s) => entity === undefined || s.entity === entity).map((s) => s.tileMs));
 
 /** The instant before which state may be deleted, keeping `retentionMs`; refuses a retention shorter than the minimum. */
 export function pruneHorizon(now: number, retentionMs: number, catalog: FeatureCatalog, allowedLatenessMs: number): number {

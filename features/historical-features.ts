@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
-import { evaluateOn, isClockDependent } from './evaluate-feature';
-import type { SeriesDefinition } from './feature-definition';
+import { evaluateFeature, evaluateOn, isClockDependent, type FeatureValue } from './evaluate-feature';
+import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
 import { FeatureStatePrunedError, firstReadableAt } from './feature-retention';
 import { fieldsRead } from './slot-fields';
@@ -40,10 +40,14 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
   const catalog = request.catalog ?? defaultCatalog;
   const out: FeatureVector[] = new Array(request.rows.length);
   const withFreshness = request.withFreshness ?? false;
+  const ats = Float64Array.from(request.rows, (r) => r.at);
   await forEachEntity(db, request, catalog, (group, runOf) => {
-    for (const index of group.indexes) {
+    const memo = new Map(catalog.featuresOf(group.entity.type).map((f) => [f, oncePerTile(f, catalog, (at) => evaluateFeature(f, catalog, runOf, at))]));
+    const inOrder = byTime(group.indexes, ats);
+    for (let k = 0; k < inOrder.length; k++) {
+      const index = inOrder[k] as number;
       const row = request.rows[index] as HistoricalRow;
-      out[index] = featureVector(catalog, row.entity, row.at, runOf, withFreshness);
+      out[index] = featureVector(catalog, row.entity, row.at, runOf, withFreshness, (f) => (memo.get(f) as (at: number) => FeatureValue)(row.at));
     }
   });
   return out;
@@ -63,28 +67,39 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
     return c;
   };
   await forEachEntity(db, request, catalog, (group, runOf) => {
-    const features = catalog.featuresOf(group.entity.type).map((f) => ({
-      f, series: catalog.series.get(f.series) as SeriesDefinition, run: runOf(f.series), target: column(f.name),
-      reuse: !isClockDependent(f.aggregation), asOf: Number.NaN, value: Number.NaN,
-    }));
-    // In time order, rows in the same tile follow each other: a value that depends on the read
-    // time only through its tile (most) is evaluated once per tile, not once per row (a training
-    // set has many legs leaving one hub within one tile).
+    const features = catalog.featuresOf(group.entity.type).map((f) => {
+      const series = catalog.series.get(f.series) as SeriesDefinition;
+      const run = runOf(f.series);
+      return { target: column(f.name), value: oncePerTile(f, catalog, (at) => evaluateOn(f, series, run, runOf, at) ?? Number.NaN) };
+    });
     const inOrder = byTime(group.indexes, ats);
     for (let k = 0; k < inOrder.length; k++) {
       const index = inOrder[k] as number;
       const at = ats[index] as number;
-      for (const x of features) {
-        const asOf = tileStartOf(at, x.series.tileMs);
-        if (!x.reuse || asOf !== x.asOf) [x.asOf, x.value] = [asOf, evaluateOn(x.f, x.series, x.run, runOf, at) ?? Number.NaN];
-        x.target[index] = x.value;
-      }
+      for (const x of features) x.target[index] = x.value(at);
     }
   });
   return columns;
 }
 
-/** A group's row indexes in time order (as given when they already are: training sets usually are). */
+/**
+ * `evaluate` for read times given in time order, once per tile: a value that depends on the read
+ * time only through the start of its tile (all but clock-dependent ones) is the same for every
+ * row in it (a training set has many legs leaving one hub within one tile).
+ */
+function oncePerTile<T>(f: FeatureDefinition, catalog: FeatureCatalog, evaluate: (at: number) => T): (at: number) => T {
+  if (isClockDependent(f.aggregation)) return evaluate;
+  const tileMs = (catalog.series.get(f.series) as SeriesDefinition).tileMs;
+  let asOf = Number.NaN;
+  let value: T;
+  return (at) => {
+    const tile = tileStartOf(at, tileMs);
+    if (tile !== asOf) [asOf, value] = [tile, evaluate(at)];
+    return value;
+  };
+}
+
+/** A group's row indexes in time order (as given when they already are: training sets usually are); rows in one tile then follow each other. */
 function byTime(indexes: number[], ats: Float64Array): ArrayLike<number> {
   let sorted = true;
   for (let k = 1; k < indexes.length && sorted; k++) sorted = (ats[indexes[k - 1] as number] as number) <= (ats[indexes[k] as number] as number);
@@ -143,9 +158,10 @@ async function refusePruned(db: Knex, rows: HistoricalRow[], groups: EntityGroup
     if (needsFrom >= prunedBefore) continue;
     const row = g.indexes.find((i) => (rows[i] as HistoricalRow).at === g.minAt) as number;
     const iso = (ms: number) => new Date(ms).toISOString();
+    const first = firstReadableAt(prunedBefore, catalog, g.entity.type);
     throw new FeatureStatePrunedError(
-      `row ${row} (${g.entity.type} ${g.entity.id} at ${iso(g.minAt)}) reads feature state from ${iso(needsFrom)}, but state before ${iso(prunedBefore)} has been deleted by the feature retention (flowcast features prune): use rows at or after ${iso(firstReadableAt(prunedBefore, catalog))}`,
-      { row, at: g.minAt, firstReadableAt: firstReadableAt(prunedBefore, catalog), prunedBefore },
+      `row ${row} (${g.entity.type} ${g.entity.id} at ${iso(g.minAt)}) reads feature state from ${iso(needsFrom)}, but state before ${iso(prunedBefore)} has been deleted by the feature retention (flowcast features prune): use ${g.entity.type} rows at or after ${iso(first)}`,
+      { row, at: g.minAt, firstReadableAt: first, prunedBefore },
     );
   }
 }

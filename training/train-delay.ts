@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { firstReadableAt, readPrunedBefore } from '../features';
+import { FeatureStatePrunedError, firstReadableAt, readPrunedBefore } from '../features';
 import { delayArtifactFormat, encodeWeights, type DelayModelArtifact } from '../models/delay-model-artifact';
 import { DelayModel } from '../models/delay-model';
 import { delayFeatureCatalog } from '../models/delay-feature-catalog';
@@ -97,6 +97,12 @@ export async function trainDelay(o: TrainDelayOptions): Promise<TrainDelayResult
   if (prunedBefore !== null && range.from < firstReadableAt(prunedBefore, delayFeatureCatalog)) {
     // Without an asked-for start, train on what the feature retention kept rather than fail.
     range.from = firstReadableAt(prunedBefore, delayFeatureCatalog);
+    if (range.from >= range.to) {
+      throw new FeatureStatePrunedError(
+        `every labelled leg of tenant ${o.tenant} departs before ${new Date(range.from).toISOString()}, the first instant whose features the retention kept (flowcast features prune): nothing to train on`,
+        { at: range.to, firstReadableAt: range.from, prunedBefore },
+      );
+    }
     o.logger.info({ from: new Date(range.from).toISOString() }, 'legs before the feature retention horizon left out');
   }
   const datasetStarted = Date.now();

@@ -149,9 +149,11 @@ interface Projection {
 
 /** Undefined (fetch whole rows) unless every series says which of its integers it reads. */
 function projectionOf(r: SpanRequest): Projection | undefined {
-  if (r.series.some((s) => s.fields === undefined)) return undefined;
-  const positions = r.series.flatMap((s) => (s.fields as readonly number[]).map((f) => s.slot * slotWidth + f)).sort((a, b) => a - b);
-  const row = new Float64Array((positions[positions.length - 1] ?? 0) + 1);
+  const series = r.series;
+  if (series.some((s) => s.fields === undefined)) return undefined;
+  const positions = series.flatMap((s) => (s.fields as readonly number[]).map((f) => s.slot * slotWidth + f)).sort((a, b) => a - b);
+  // Whole slots: TileRun.push reads all 8 integers of each (the unfetched ones stay 0).
+  const row = new Float64Array((Math.max(...series.map((s) => s.slot)) + 1) * slotWidth);
   return {
     positions,
     key: positions.join(','),

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Db } from '../../core/db';
 import { ValidationError } from '../../core/errors';
-import { defaultCatalog, entityTypes, FeatureStatePrunedError, firstReadableAt, getOnlineFeatures, isEntityType, readPrunedBefore, type FeatureVector } from '../../features';
+import { defaultCatalog, entityTypes, FeatureStatePrunedError, firstReadableAt, getOnlineFeatures, isEntityType, readPrunedBefore, type EntityType, type FeatureVector } from '../../features';
 import { principalOf, type Auth } from '../auth';
 
 export interface FeaturesRouteDeps {
@@ -21,18 +21,21 @@ export function featuresRouter(deps: FeaturesRouteDeps): Router {
       throw new ValidationError(`unknown entity type "${entityType}"`, [{ path: 'entityType', message: `expected one of ${entityTypes.join(', ')}` }]);
     }
     const at = parseAt(req.query.at);
-    if (req.query.at !== undefined) await refusePruned(deps.db, at);
+    const past = req.query.at !== undefined;
+    // Checked before and after the read: a prune records its horizon before deleting anything.
+    if (past) await refusePruned(deps.db, entityType, at);
     const [vector] = await getOnlineFeatures(deps.db, { tenant: principalOf(res).tenant, entities: [{ type: entityType, id: String(req.params.id) }], at });
+    if (past) await refusePruned(deps.db, entityType, at);
     res.json(present(vector as FeatureVector));
   });
   return router;
 }
 
 /** A past read whose windows reach before the feature retention's horizon would answer from part of them. */
-async function refusePruned(db: Db, at: number): Promise<void> {
+async function refusePruned(db: Db, entity: EntityType, at: number): Promise<void> {
   const prunedBefore = await readPrunedBefore(db);
   if (prunedBefore === null) return;
-  const first = firstReadableAt(prunedBefore, defaultCatalog);
+  const first = firstReadableAt(prunedBefore, defaultCatalog, entity);
   if (at >= first) return;
   throw new FeatureStatePrunedError(
     `at ${iso(at)} reads feature state before ${iso(prunedBefore)}, which the feature retention has deleted: ask for ${iso(first)} or later`,

@@ -72,11 +72,14 @@ describe('HTTP: GET /v1/features/:entityType/:id', () => {
   it('refuses a past read whose windows reach before what the feature retention deleted (runs last: it prunes)', async () => {
     const prunedBefore = t0 + 3_600_000;
     await pruneFeatureState(t.db, { before: prunedBefore });
-    const first = firstReadableAt(prunedBefore, defaultCatalog);
+    // A hub's windows reach back 24 h and 15 min: its first readable instant, not the catalog's (7 days for shipments).
+    const first = firstReadableAt(prunedBefore, defaultCatalog, 'hub');
+    expect(first).toBe(prunedBefore + 24 * 3_600_000 + 15 * 60_000);
     const refused = await get(`/v1/features/hub/ORD?at=${new Date(t0 + 3 * 3_600_000).toISOString()}`, keys.read);
     expect(refused.status).toBe(410);
     expect(refused.body.error).toMatchObject({ code: 'FC_FEATURES_PRUNED', details: { prunedBefore, firstReadableAt: first } });
     expect(refused.body.error.message).toContain(`ask for ${new Date(first).toISOString()} or later`);
+    expect((await get(`/v1/features/hub/ORD?at=${new Date(first - 1).toISOString()}`, keys.read)).status).toBe(410);
     expect((await get(`/v1/features/hub/ORD?at=${new Date(first).toISOString()}`, keys.read)).status).toBe(200);
     expect((await get('/v1/features/hub/ORD', keys.read)).status).toBe(200);
   });

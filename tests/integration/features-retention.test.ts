@@ -1,5 +1,5 @@
 import { defaultCatalog } from '../../features/definitions';
-import { FeatureStatePrunedError, minimumRetentionMs, pruneHorizon } from '../../features/feature-retention';
+import { FeatureStatePrunedError, firstReadableAt, minimumRetentionMs, pruneHorizon } from '../../features/feature-retention';
 import { getHistoricalFeatures } from '../../features/historical-features';
 import { getOnlineFeatures } from '../../features/online-features';
 import { pruneFeatureState } from '../../features/store/prune-feature-state';
@@ -73,6 +73,10 @@ describe('feature retention', () => {
     const refused = getHistoricalFeatures(t.db, { tenant, rows });
     await expect(refused).rejects.toBeInstanceOf(FeatureStatePrunedError);
     await expect(refused).rejects.toMatchObject({ code: 'FC_FEATURES_PRUNED', httpStatus: 410, details: { row: 1, prunedBefore: before } });
+    // A hub's windows reach back 24 h and a tile: a row at its first readable instant is answered.
+    const first = firstReadableAt(before, defaultCatalog, 'hub');
+    await expect(refused).rejects.toMatchObject({ details: { firstReadableAt: first } });
+    expect(await getHistoricalFeatures(t.db, { tenant, rows: [{ entity: hub, at: first }] })).toHaveLength(1);
     // A later prune never moves the recorded horizon back.
     await pruneFeatureState(t.db, { before: before - day });
     await expect(getHistoricalFeatures(t.db, { tenant, rows })).rejects.toMatchObject({ details: { prunedBefore: before } });

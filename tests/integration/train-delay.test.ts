@@ -81,4 +81,13 @@ describe('flowcast train delay on a small generated history', () => {
     const p = model.predict(legs);
     expect(p.pLate[0] as number).toBeGreaterThan(p.pLate[1] as number);
   });
+
+  it('refuses to train when the feature retention has deleted the features of every leg (runs last)', async () => {
+    // The history ends on 2024-02-10; with features before 2024-02-10 gone, the first readable
+    // instant (the delay features' longest window and widest tile later) is after every leg.
+    await t.db.raw('INSERT INTO feature_retention (pruned_before) VALUES (?)', [Date.UTC(2024, 1, 10)]);
+    const runtime = await loadTensorflow(logger);
+    const refused = trainDelay({ db: t.db, logger, runtime, tenant: 'acme', lateThresholdMin: 15, hyperparameters: { epochs: 1 } });
+    await expect(refused).rejects.toMatchObject({ code: 'FC_FEATURES_PRUNED', message: expect.stringMatching(/every labelled leg of tenant acme departs before .*: nothing to train on/) });
+  });
 });
