@@ -46,15 +46,23 @@ function* hubHistory(endMs: number): Generator<Report> {
   }
 }
 
-async function ingestUntimed(db: Db, source: Iterable<Report>): Promise<number> {
+/** What every ingest loop of the bench shares: one metrics registry, a logger and (with features) the feature hook. */
+function benchIngest(db: Db, withFeatures: boolean) {
   const registry = createMetricsRegistry('bench');
   const logger = createLogger({ level: 'warn', name: 'bench-features' });
-  const hooks = [createFeatureUpdater({ allowedLatenessMs: 15 * 60_000, logger, registry })];
-  const consumer = new IngestConsumer({ db, transport: idle, logger, metrics: createConsumerMetrics(registry), hooks });
+  const metrics = createConsumerMetrics(registry);
+  const hooks = withFeatures ? [createFeatureUpdater({ allowedLatenessMs: 15 * 60_000, logger, registry })] : [];
+  return { registry, newConsumer: () => new IngestConsumer({ db, transport: idle, logger, metrics, hooks }) };
+}
+
+const message = (id: string, r: Report): IncomingMessage => ({ id, tenant: 'bench', data: Buffer.from(JSON.stringify(r)) });
+
+async function ingestUntimed(db: Db, source: Iterable<Report>): Promise<number> {
+  const consumer = benchIngest(db, true).newConsumer();
   let batch: IncomingMessage[] = [];
   let stored = 0;
   for (const r of source) {
-    batch.push({ id: `history-${r.id}`, tenant: 'bench', data: Buffer.from(JSON.stringify(r)) });
+    batch.push(message(`history-${r.id}`, r));
     if (batch.length === 2000) [stored, batch] = [stored + (await consumer.handleBatch(batch)).stored, []];
   }
   if (batch.length > 0) stored += (await consumer.handleBatch(batch)).stored;
@@ -63,10 +71,7 @@ async function ingestUntimed(db: Db, source: Iterable<Report>): Promise<number> 
 
 /** Ingest (insert, devices) with or without the feature hook, `consumers` loops sharing one stream, for `seconds`. */
 async function driveIngest(db: Db, withFeatures: boolean, seconds: number, devices: number, consumers: number, startMs: number) {
-  const registry = createMetricsRegistry('bench');
-  const logger = createLogger({ level: 'warn', name: 'bench-features' });
-  const metrics = createConsumerMetrics(registry);
-  const hooks = withFeatures ? [createFeatureUpdater({ allowedLatenessMs: 15 * 60_000, logger, registry })] : [];
+  const { registry, newConsumer } = benchIngest(db, withFeatures);
   const source = reports(devices, startMs);
   let seq = 0;
   let stored = 0;
@@ -75,13 +80,13 @@ async function driveIngest(db: Db, withFeatures: boolean, seconds: number, devic
     Array.from({ length: n }, () => {
       const r = source.next().value as Report;
       lastTs = Date.parse(r.ts);
-      return { id: String(seq++), tenant: 'bench', data: Buffer.from(JSON.stringify(r)) };
+      return message(String(seq++), r);
     });
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: consumers }, async () => {
-      const consumer = new IngestConsumer({ db, transport: idle, logger, metrics, hooks });
+      const consumer = newConsumer();
       while (Date.now() < deadline) stored += (await consumer.handleBatch(nextBatch(2000))).stored;
     }),
   );

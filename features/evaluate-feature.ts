@@ -32,12 +32,7 @@ export function evaluateFeature(f: FeatureDefinition, catalog: FeatureCatalog, r
  */
 export const isClockDependent = (aggregation: FeatureDefinition['aggregation']): boolean => aggregation === 'seconds_since_last';
 
-/** The value alone (no object): what training reads, millions of times. */
-export function evaluateValue(f: FeatureDefinition, catalog: FeatureCatalog, runOf: (series: string) => TileRun, at: number): number | null {
-  return evaluateOn(f, catalog.series.get(f.series) as SeriesDefinition, runOf(f.series), runOf, at);
-}
-
-/** evaluateValue with the feature's series and run looked up once by the caller (a training set evaluates one entity's features at many instants). */
+/** The value alone (no object), the feature's series and run looked up once by the caller: what training columns read, millions of times. */
 export function evaluateOn(f: FeatureDefinition, series: SeriesDefinition, run: TileRun, runOf: (series: string) => TileRun, at: number): number | null {
   const asOf = tileStartOf(at, series.tileMs);
   const from = run.lowerBound(asOf - f.windowMs);

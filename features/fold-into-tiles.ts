@@ -4,14 +4,14 @@ import { slotWidth } from './signal-slots';
 import { singletonFields, tileStartOf } from './tile';
 import { emptySlots, mergeSlot, type TileRow } from './tile-row';
 
+const scratch = new Float64Array(slotWidth);
+
 /**
  * Folds a batch of observations into one delta row per (entity, tile width, tile), every signal
  * of the entity in its slot: a report's device signals are one row, and a busy hub's hundred
  * arrivals in a batch are one row update. Sorted by key string, the one lock order every writer
  * uses (any fixed total order prevents deadlocks; comparing one string is the cheapest).
  */
-const scratch = new Float64Array(slotWidth);
-
 export function foldIntoTiles(observations: Observation[], catalog: FeatureCatalog): TileRow[] {
   const byKey = new Map<string, TileRow>();
   for (const o of observations) {

@@ -40,12 +40,9 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
   const catalog = request.catalog ?? defaultCatalog;
   const out: FeatureVector[] = new Array(request.rows.length);
   const withFreshness = request.withFreshness ?? false;
-  const ats = Float64Array.from(request.rows, (r) => r.at);
   await forEachEntity(db, request, catalog, (group, runOf) => {
     const memo = new Map(catalog.featuresOf(group.entity.type).map((f) => [f, oncePerTile(f, catalog, (at) => evaluateFeature(f, catalog, runOf, at))]));
-    const inOrder = byTime(group.indexes, ats);
-    for (let k = 0; k < inOrder.length; k++) {
-      const index = inOrder[k] as number;
+    for (const index of group.indexes) {
       const row = request.rows[index] as HistoricalRow;
       out[index] = featureVector(catalog, row.entity, row.at, runOf, withFreshness, (f) => (memo.get(f) as (at: number) => FeatureValue)(row.at));
     }
@@ -60,7 +57,6 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
 export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalRequest): Promise<HistoricalColumns> {
   const catalog = request.catalog ?? defaultCatalog;
   const columns: HistoricalColumns = new Map();
-  const ats = Float64Array.from(request.rows, (r) => r.at);
   const column = (name: string): Float64Array => {
     let c = columns.get(name);
     if (!c) columns.set(name, (c = new Float64Array(request.rows.length).fill(Number.NaN)));
@@ -72,10 +68,9 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
       const run = runOf(f.series);
       return { target: column(f.name), value: oncePerTile(f, catalog, (at) => evaluateOn(f, series, run, runOf, at) ?? Number.NaN) };
     });
-    const inOrder = byTime(group.indexes, ats);
-    for (let k = 0; k < inOrder.length; k++) {
-      const index = inOrder[k] as number;
-      const at = ats[index] as number;
+    for (let k = 0; k < group.indexes.length; k++) {
+      const index = group.indexes[k] as number;
+      const at = group.ats[k] as number;
       for (const x of features) x.target[index] = x.value(at);
     }
   });
@@ -83,7 +78,7 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
 }
 
 /**
- * `evaluate` for read times given in time order, once per tile: a value that depends on the read
+ * `evaluate` for read times given in time order (a group's rows are), once per tile: a value that depends on the read
  * time only through the start of its tile (all but clock-dependent ones) is the same for every
  * row in it (a training set has many legs leaving one hub within one tile).
  */
@@ -99,16 +94,18 @@ function oncePerTile<T>(f: FeatureDefinition, catalog: FeatureCatalog, evaluate:
   };
 }
 
-/** A group's row indexes in time order (as given when they already are: training sets usually are); rows in one tile then follow each other. */
-function byTime(indexes: number[], ats: Float64Array): ArrayLike<number> {
+/** Row indexes in time order (sorted only when they are not: training sets usually are), so rows in one tile follow each other. */
+function byTime(indexes: number[], ats: Float64Array): number[] {
   let sorted = true;
   for (let k = 1; k < indexes.length && sorted; k++) sorted = (ats[indexes[k - 1] as number] as number) <= (ats[indexes[k] as number] as number);
-  return sorted ? indexes : Uint32Array.from(indexes).sort((a, b) => (ats[a] as number) - (ats[b] as number));
+  return sorted ? indexes : Array.from(Uint32Array.from(indexes).sort((a, b) => (ats[a] as number) - (ats[b] as number)));
 }
 
 interface EntityGroup {
   entity: EntityRef;
+  /** The entity's rows, in time order, and their read times. */
   indexes: number[];
+  ats: number[];
   minAt: number;
   maxAt: number;
 }
@@ -124,7 +121,7 @@ async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: Feat
   const step = request.entitiesPerQuery ?? 100;
   const plans = spanPlans(catalog, request.withFreshness ?? false);
   // Checked before and after loading: a prune records its horizon before deleting anything.
-  await refusePruned(db, request.rows, groups, plans, catalog);
+  await refusePruned(db, groups, plans, catalog);
   const load = (from: number) => {
     const chunk = groups.slice(from, from + step);
     const requests = chunk.map((g) => spanRequests(plans.get(g.entity.type) ?? [], g));
@@ -146,17 +143,17 @@ async function forEachEntity(db: Knex, request: HistoricalRequest, catalog: Feat
       evaluate(g, (series) => mine.get(series) ?? TileRun.empty);
     });
   }
-  await refusePruned(db, request.rows, groups, plans, catalog);
+  await refusePruned(db, groups, plans, catalog);
 }
 
 /** Throws when a row's windows reach before the instant feature state was pruned to: its values would miss deleted events. */
-async function refusePruned(db: Knex, rows: HistoricalRow[], groups: EntityGroup[], plans: Map<EntityType, SpanPlan[]>, catalog: FeatureCatalog): Promise<void> {
+async function refusePruned(db: Knex, groups: EntityGroup[], plans: Map<EntityType, SpanPlan[]>, catalog: FeatureCatalog): Promise<void> {
   const prunedBefore = await readPrunedBefore(db);
   if (prunedBefore === null) return;
   for (const g of groups) {
     const needsFrom = Math.min(...spanRequests(plans.get(g.entity.type) ?? [], g).map((r) => r.from));
     if (needsFrom >= prunedBefore) continue;
-    const row = g.indexes.find((i) => (rows[i] as HistoricalRow).at === g.minAt) as number;
+    const row = g.indexes[0] as number;
     const iso = (ms: number) => new Date(ms).toISOString();
     const first = firstReadableAt(prunedBefore, catalog, g.entity.type);
     throw new FeatureStatePrunedError(
@@ -179,11 +176,16 @@ function groupByEntity(rows: HistoricalRow[]): EntityGroup[] {
       if (row.at < g.minAt) g.minAt = row.at;
       if (row.at > g.maxAt) g.maxAt = row.at;
     } else {
-      const group = { entity: row.entity, indexes: [index], minAt: row.at, maxAt: row.at };
+      const group = { entity: row.entity, indexes: [index], ats: [], minAt: row.at, maxAt: row.at };
       byId.set(row.entity.id, group);
       groups.push(group);
     }
   });
+  const ats = Float64Array.from(rows, (r) => r.at);
+  for (const g of groups) {
+    g.indexes = byTime(g.indexes, ats);
+    g.ats = g.indexes.map((i) => ats[i] as number);
+  }
   return groups;
 }
 

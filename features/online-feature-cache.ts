@@ -42,7 +42,6 @@ interface Entry {
   readAt: number;
 }
 
-
 /**
  * Online feature vectors of tenants' entities, read in one query for everything a call needs
  * that is not held, and kept for a short while: the one cache of the scoring consumer and the

@@ -25,7 +25,8 @@ const readBy: Record<Aggregation, readonly number[]> = {
 
 /**
  * Which of a series' slot integers its features read (ascending), so a read fetches only
- * those: a hub's tile row holds 40 integers, of which its windowed features read 10 or fewer.
+ * those: a hub's tile row holds 40 integers, of which its features read 10 to 14 (6 to 9
+ * without freshness).
  * A ratio's denominator is read for its sum; freshness (lastEventAt) needs each feature's last_ts.
  */
 export function fieldsRead(catalog: FeatureCatalog, series: string, withFreshness: boolean): number[] {

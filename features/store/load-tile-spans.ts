@@ -169,10 +169,11 @@ function projectionOf(r: SpanRequest): Projection | undefined {
 
 /** Each distinct projection once (in a stable order, so the statement text is too), and per request its 1-based shape (0: whole rows). */
 function distinctShapes(projections: (Projection | undefined)[]): { shapes: number[][]; shapeOf: number[] } {
-  const keys = [...new Set(projections.filter((p) => p !== undefined).map((p) => p.key))].sort();
+  const byKey = new Map(projections.filter((p) => p !== undefined).map((p) => [p.key, p.positions]));
+  const keys = [...byKey.keys()].sort();
   const id = new Map(keys.map((k, n) => [k, n + 1]));
   return {
-    shapes: keys.map((k) => k.split(',').map(Number)),
+    shapes: keys.map((k) => byKey.get(k) as number[]),
     shapeOf: projections.map((p) => (p ? (id.get(p.key) as number) : 0)),
   };
 }
