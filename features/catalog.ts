@@ -1,6 +1,6 @@
 import { FlowcastError } from '../core/errors';
 import type { EntityType } from './entity';
-import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
+import { readsNewestOnly, type FeatureDefinition, type SeriesDefinition } from './feature-definition';
 import { eventSlotOf, isEventLogged } from './entity-storage';
 import { slotOf } from './signal-slots';
 
@@ -19,6 +19,12 @@ export interface FeatureCatalog {
   featuresOf(entity: EntityType): readonly FeatureDefinition[];
   /** The slot of a series in its entity's tile rows (features/signal-slots.ts). */
   slotOf(series: string): number;
+  /**
+   * The series a windowed feature over `series` reads (features/window-pieces.ts): the series
+   * itself, then its coarser copies (same signal and half-life, each width a multiple of the
+   * last), widest last. Last-value features read only their own series.
+   */
+  ladderOf(series: string): readonly SeriesDefinition[];
 }
 
 export const signalKey = (entity: EntityType, signal: string): string => `${entity}:${signal}`;
@@ -40,14 +46,39 @@ export function createCatalog(series: SeriesDefinition[], features: FeatureDefin
   }
   const byEntity = new Map<EntityType, FeatureDefinition[]>();
   for (const f of features) byEntity.set(f.entity, [...(byEntity.get(f.entity) ?? []), f]);
+  const ladders = new Map(series.map((s) => [s.name, ladder(s, bySignal.get(signalKey(s.entity, s.signal)) ?? [])]));
   return {
     series: byName, features, seriesBySignal: bySignal, featuresOf: (e) => byEntity.get(e) ?? [],
+    ladderOf: (name) => {
+      const l = ladders.get(name);
+      if (l === undefined) throw new FeatureDefinitionError(`unknown series ${name}`);
+      return l;
+    },
     slotOf: (name) => {
       const slot = slots.get(name);
       if (slot === undefined) throw new FeatureDefinitionError(`unknown series ${name}`);
       return slot;
     },
   };
+}
+
+/** The series a feature reads, finest first: its series' ladder (last-value features: the series alone), and the denominator's. */
+export function seriesReadBy(catalog: FeatureCatalog, f: FeatureDefinition): { numerator: readonly SeriesDefinition[]; denominator: readonly SeriesDefinition[] } {
+  const read = (name: string | undefined) =>
+    name === undefined ? [] : readsNewestOnly(f.aggregation) ? [catalog.series.get(name) as SeriesDefinition] : catalog.ladderOf(name);
+  return { numerator: read(f.series), denominator: read(f.denominatorSeries) };
+}
+
+/**
+ * `s` and the series of its signal and half-life that are coarser, each width a multiple of the
+ * one before: every tile of a coarser one holds exactly the events of the finer tiles it covers
+ * (ingest writes them all from the same observations), so a window may be read from either.
+ */
+function ladder(s: SeriesDefinition, sameSignal: readonly SeriesDefinition[]): SeriesDefinition[] {
+  const out = [s];
+  const coarser = sameSignal.filter((c) => c.halfLifeMs === s.halfLifeMs && c.tileMs > s.tileMs).sort((a, b) => a.tileMs - b.tileMs);
+  for (const c of coarser) if (c.tileMs % (out[out.length - 1] as SeriesDefinition).tileMs === 0) out.push(c);
+  return out;
 }
 
 /** Each series' slot; two series sharing an entity, tile width and slot would overwrite each other. */

@@ -65,5 +65,16 @@ feature('zone', 'jams', 'count', 'jam', '1h', 'jam events');
 feature('network', 'delay_mean', 'mean', 'arrival_delay_min', '1h', 'mean arrival delay (minutes) over every hub');
 feature('shipment', 'last_delay', 'last', 'event_delay_min', '7d', 'delay (minutes) at the shipment\'s latest departed/arrived event', { tileMs: minute });
 
+/**
+ * Coarser copies of series, read for the middle of long windows (catalog.ladderOf): a hub's day
+ * is ~23 hour tiles and a few quarter-hours instead of 96 quarter-hours, its hour ~3 quarter-hours
+ * and a few finer tiles. Each costs ingest one more row per entity and batch. Migration 0033
+ * builds them for history written before they existed.
+ */
+for (const signal of ['arrival', 'departure', 'arrival_delay_min', 'departure_delay_min']) series('hub', signal, hour);
+series('hub', 'arrival_delay_min', hour, hour);
+for (const signal of ['arrival', 'arrival_delay_min']) series('lane', signal, hour);
+series('network', 'arrival_delay_min', 15 * minute);
+
 /** The catalog the updater, the online store and the historical reader use by default. */
 export const defaultCatalog: FeatureCatalog = createCatalog(seriesList, featureList);

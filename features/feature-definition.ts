@@ -29,6 +29,12 @@ export type Aggregation =
   | 'ewma'
   | 'ratio';
 
+/**
+ * Last-value aggregations read only their own series (online: its newest tile); every other
+ * aggregation composes over tiles of any width, so it reads its window through the series' ladder.
+ */
+export const readsNewestOnly = (aggregation: Aggregation): boolean => aggregation === 'last' || aggregation === 'seconds_since_last';
+
 export interface FeatureDefinition {
   /** `<entity>.<what>_<window>`, e.g. `hub.arrival_delay_mean_1h`. */
   name: string;

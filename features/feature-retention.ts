@@ -1,6 +1,7 @@
 import { FlowcastError } from '../core/errors';
 import type { FeatureCatalog } from './catalog';
 import type { EntityType } from './entity';
+import type { SeriesDefinition } from './feature-definition';
 
 export class FeatureRetentionError extends FlowcastError {
   constructor(message: string) {
@@ -35,8 +36,10 @@ export function firstReadableAt(prunedBefore: number, catalog: FeatureCatalog, e
 
 const longestWindowMs = (catalog: FeatureCatalog, entity?: EntityType): number =>
   Math.max(0, ...catalog.features.filter((f) => entity === undefined || f.entity === entity).map((f) => f.windowMs));
+// Of the series features are defined on: the coarser copies their windows are also read from
+// (catalog.ladderOf) hold only tiles inside those windows, so they reach no further back.
 const widestTileMs = (catalog: FeatureCatalog, entity?: EntityType): number =>
-  Math.max(0, ...[...catalog.series.values()].filter((s) => entity === undefined || s.entity === entity).map((s) => s.tileMs));
+  Math.max(0, ...catalog.features.filter((f) => entity === undefined || f.entity === entity).map((f) => (catalog.series.get(f.series) as SeriesDefinition).tileMs));
 
 /** The instant before which state may be deleted, keeping `retentionMs`; refuses a retention shorter than the minimum. */
 export function pruneHorizon(now: number, retentionMs: number, catalog: FeatureCatalog, allowedLatenessMs: number): number {

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { FeatureCatalog } from './catalog';
+import { seriesReadBy, type FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
-import { evaluateFeature, evaluateOn, isClockDependent, type FeatureValue } from './evaluate-feature';
+import { bindFeature, evaluateBound, evaluateOn, isClockDependent, type FeatureValue } from './evaluate-feature';
 import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
 import { FeatureStatePrunedError, firstReadableAt } from './feature-retention';
@@ -41,7 +41,10 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
   const out: FeatureVector[] = new Array(request.rows.length);
   const withFreshness = request.withFreshness ?? false;
   await forEachEntity(db, request, catalog, (group, runOf) => {
-    const memo = new Map(catalog.featuresOf(group.entity.type).map((f) => [f, oncePerTile(f, catalog, (at) => evaluateFeature(f, catalog, runOf, at))]));
+    const memo = new Map(catalog.featuresOf(group.entity.type).map((f) => {
+      const bound = bindFeature(f, catalog, runOf);
+      return [f, oncePerTile(f, catalog, (at) => evaluateBound(bound, at))];
+    }));
     for (const index of group.indexes) {
       const row = request.rows[index] as HistoricalRow;
       out[index] = featureVector(catalog, row.entity, row.at, runOf, withFreshness, (f) => (memo.get(f) as (at: number) => FeatureValue)(row.at));
@@ -64,9 +67,8 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
   };
   await forEachEntity(db, request, catalog, (group, runOf) => {
     const features = catalog.featuresOf(group.entity.type).map((f) => {
-      const series = catalog.series.get(f.series) as SeriesDefinition;
-      const run = runOf(f.series);
-      return { target: column(f.name), value: oncePerTile(f, catalog, (at) => evaluateOn(f, series, run, runOf, at) ?? Number.NaN) };
+      const bound = bindFeature(f, catalog, runOf);
+      return { target: column(f.name), value: oncePerTile(f, catalog, (at) => evaluateOn(bound, at) ?? Number.NaN) };
     });
     for (let k = 0; k < group.indexes.length; k++) {
       const index = group.indexes[k] as number;
@@ -189,24 +191,25 @@ function groupByEntity(rows: HistoricalRow[]): EntityGroup[] {
   return groups;
 }
 
-/** Per entity type and tile width: the longest window over it and the series (slots) living there. */
+/** Per entity type and tile width: the series (slots) living there, and how far back the windows read from it reach. */
 interface SpanPlan {
   tileMs: number;
-  windowMs: number;
+  /** Each (finest width, window) of the features reading this width: a window ends at the start of its finest tile holding the read time. */
+  reaches: { tileMs: number; windowMs: number }[];
   series: SpanRequest['series'];
 }
 
 function spanPlans(catalog: FeatureCatalog, withFreshness: boolean): Map<EntityType, SpanPlan[]> {
   const out = new Map<EntityType, Map<number, SpanPlan>>();
   for (const f of catalog.features) {
-    for (const name of [f.series, f.denominatorSeries]) {
-      const series = name === undefined ? undefined : catalog.series.get(name);
-      if (!series) continue;
+    const read = seriesReadBy(catalog, f);
+    const reach = { tileMs: (read.numerator[0] as SeriesDefinition).tileMs, windowMs: f.windowMs };
+    for (const series of [...read.numerator, ...read.denominator]) {
       const byWidth = out.get(f.entity) ?? new Map<number, SpanPlan>();
       out.set(f.entity, byWidth);
-      const plan = byWidth.get(series.tileMs) ?? { tileMs: series.tileMs, windowMs: 0, series: [] };
+      const plan = byWidth.get(series.tileMs) ?? { tileMs: series.tileMs, reaches: [], series: [] };
       byWidth.set(series.tileMs, plan);
-      plan.windowMs = Math.max(plan.windowMs, f.windowMs);
+      if (!plan.reaches.some((r) => r.tileMs === reach.tileMs && r.windowMs === reach.windowMs)) plan.reaches.push(reach);
       if (!plan.series.some((s) => s.name === series.name)) plan.series.push({ name: series.name, slot: catalog.slotOf(series.name), definition: series, fields: fieldsRead(catalog, series.name, withFreshness) });
     }
   }
@@ -217,6 +220,6 @@ function spanPlans(catalog: FeatureCatalog, withFreshness: boolean): Map<EntityT
 function spanRequests(plans: SpanPlan[], g: EntityGroup): SpanRequest[] {
   return plans.map((p) => ({
     entity: g.entity.type, entityId: g.entity.id, tileMs: p.tileMs, series: p.series,
-    from: tileStartOf(g.minAt, p.tileMs) - p.windowMs, to: tileStartOf(g.maxAt, p.tileMs),
+    from: Math.min(...p.reaches.map((r) => tileStartOf(g.minAt, r.tileMs) - r.windowMs)), to: tileStartOf(g.maxAt, p.tileMs),
   }));
 }

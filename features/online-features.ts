@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
-import type { FeatureCatalog } from './catalog';
+import { seriesReadBy, type FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
+import { readsNewestOnly, type SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
 import { fieldsRead } from './slot-fields';
 import { loadTileSpans, type SpanRequest } from './store/load-tile-spans';
 import { tileStartOf } from './tile';
 import { TileRun } from './tile-run';
+import { windowRanges } from './window-pieces';
 
 export interface OnlineRequest {
   tenant: string;
@@ -18,76 +20,105 @@ export interface OnlineRequest {
 
 /**
  * The features of a few entities as of `at`, read straight from the tiles in one (prepared)
- * statement: per entity and tile width one range scan over the longest window, and for a series
- * only last-value features read, one backward scan to its newest tile.
+ * statement: per entity and tile width one range scan per stretch of time its windows read from
+ * that width (the middle of a long window from coarse tiles, its edges from fine ones), and for a
+ * series last-value features read, one backward scan to its newest tile.
  */
 export async function getOnlineFeatures(db: Knex, request: OnlineRequest): Promise<FeatureVector[]> {
   const catalog = request.catalog ?? defaultCatalog;
   const at = request.at ?? Date.now();
   const plans = onlinePlans(catalog);
-  const perEntity = request.entities.map((e) => (plans.get(e.type) ?? []).map((p) => spanRequest(p, e, at)));
+  const perEntity = request.entities.map((e) => spanRequests(plans.get(e.type), e, at));
   const runs = await loadTileSpans(db, request.tenant, perEntity.flat());
   let r = 0;
   return request.entities.map((e, k) => {
     const mine = new Map<string, TileRun>();
-    for (let n = (perEntity[k] as SpanRequest[]).length; n > 0; n--) for (const [name, run] of runs[r++] as Map<string, TileRun>) mine.set(name, run);
+    for (let n = (perEntity[k] as SpanRequest[]).length; n > 0; n--) {
+      // Stretches of one width are disjoint; a newest-tile scan may return a tile a stretch has too.
+      for (const [name, run] of runs[r++] as Map<string, TileRun>) mine.set(name, TileRun.union(mine.get(name) ?? TileRun.empty, run));
+    }
     return featureVector(catalog, e, at, (series) => mine.get(series) ?? TileRun.empty);
   });
 }
 
-interface ScanPlan {
-  tileMs: number;
-  windowMs: number;
-  series: SpanRequest['series'];
-  latest: boolean;
+/** What an entity type's features read, worked out once per catalog. */
+interface EntityPlan {
+  /** Per windowed feature (distinct ladder and window): the widths of its ladder, finest first. */
+  windows: { widths: number[]; windowMs: number }[];
+  /** Per tile width: every series of the entity's ladders living there (one row holds them all). */
+  seriesAt: Map<number, SpanRequest['series']>;
+  /** Series only last-value features read at their width: a backward scan to the newest tile with the slot set. */
+  newest: { windowMs: number; series: SpanRequest['series'][number] }[];
 }
 
-const lastValued = new Set(['last', 'seconds_since_last']);
-const planCache = new WeakMap<FeatureCatalog, Map<EntityType, ScanPlan[]>>();
+const planCache = new WeakMap<FeatureCatalog, Map<EntityType, EntityPlan>>();
 
-/** Worked out once per catalog: which scans an entity type's features need. */
-function onlinePlans(catalog: FeatureCatalog): Map<EntityType, ScanPlan[]> {
+function onlinePlans(catalog: FeatureCatalog): Map<EntityType, EntityPlan> {
   let plans = planCache.get(catalog);
   if (!plans) planCache.set(catalog, (plans = buildPlans(catalog)));
   return plans;
 }
 
-function buildPlans(catalog: FeatureCatalog): Map<EntityType, ScanPlan[]> {
-  // Per series: the longest window over it, and whether anything but last-value features reads it.
-  const needs = new Map<string, { entity: EntityType; windowMs: number; windowed: boolean }>();
+function buildPlans(catalog: FeatureCatalog): Map<EntityType, EntityPlan> {
+  const out = new Map<EntityType, EntityPlan>();
+  // Online vectors carry freshness, so last_ts is read too.
+  const slot = (s: SeriesDefinition) => ({ name: s.name, slot: catalog.slotOf(s.name), definition: s, fields: fieldsRead(catalog, s.name, true) });
   for (const f of catalog.features) {
-    for (const name of [f.series, f.denominatorSeries]) {
-      if (name === undefined) continue;
-      const had = needs.get(name);
-      needs.set(name, { entity: f.entity, windowMs: Math.max(had?.windowMs ?? 0, f.windowMs), windowed: (had?.windowed ?? false) || !lastValued.has(f.aggregation) });
-    }
-  }
-  const out = new Map<EntityType, ScanPlan[]>();
-  const spans = new Map<string, ScanPlan>();
-  for (const [name, need] of needs) {
-    const series = catalog.series.get(name);
-    if (!series) continue;
-    const plans = out.get(need.entity) ?? [];
-    out.set(need.entity, plans);
-    // Online vectors carry freshness, so last_ts is read too.
-    const slot = { name, slot: catalog.slotOf(name), definition: series, fields: fieldsRead(catalog, name, true) };
-    if (!need.windowed) {
-      plans.push({ tileMs: series.tileMs, windowMs: need.windowMs, series: [slot], latest: true });
+    let plan = out.get(f.entity);
+    if (!plan) out.set(f.entity, (plan = { windows: [], seriesAt: new Map(), newest: [] }));
+    const read = seriesReadBy(catalog, f);
+    if (readsNewestOnly(f.aggregation)) {
+      const series = read.numerator[0] as SeriesDefinition;
+      const had = plan.newest.find((n) => n.series.name === series.name);
+      if (had) had.windowMs = Math.max(had.windowMs, f.windowMs);
+      else plan.newest.push({ windowMs: f.windowMs, series: slot(series) });
       continue;
     }
-    const key = `${need.entity}/${series.tileMs}`;
-    let span = spans.get(key);
-    if (!span) {
-      spans.set(key, (span = { tileMs: series.tileMs, windowMs: 0, series: [], latest: false }));
-      plans.push(span);
+    for (const ladder of [read.numerator, read.denominator]) {
+      if (ladder.length === 0) continue;
+      const widths = ladder.map((s) => s.tileMs);
+      if (!plan.windows.some((w) => w.windowMs === f.windowMs && w.widths.join() === widths.join())) plan.windows.push({ widths, windowMs: f.windowMs });
+      for (const s of ladder) {
+        const at = plan.seriesAt.get(s.tileMs) ?? [];
+        plan.seriesAt.set(s.tileMs, at);
+        if (!at.some((x) => x.name === s.name)) at.push(slot(s));
+      }
     }
-    span.windowMs = Math.max(span.windowMs, need.windowMs);
-    span.series.push(slot);
   }
   return out;
 }
 
-function spanRequest(p: ScanPlan, e: EntityRef, at: number): SpanRequest {
-  const to = tileStartOf(at, p.tileMs);
-  return { entity: e.type, entityId: e.id, tileMs: p.tileMs, from: to - p.windowMs, to, series: p.series, latest: p.latest };
+/** The scans of one entity at `at`: each width's stretches (overlapping ones joined), then the newest-tile scans. */
+function spanRequests(plan: EntityPlan | undefined, e: EntityRef, at: number): SpanRequest[] {
+  if (!plan) return [];
+  const stretches = new Map<number, [number, number][]>();
+  for (const w of plan.windows) {
+    const asOf = tileStartOf(at, w.widths[0] as number);
+    windowRanges(w.widths, asOf - w.windowMs, asOf, (level, lo, hi) => {
+      const width = w.widths[level] as number;
+      stretches.set(width, [...(stretches.get(width) ?? []), [lo, hi]]);
+    });
+  }
+  const out: SpanRequest[] = [];
+  for (const [tileMs, ranges] of stretches) {
+    const series = plan.seriesAt.get(tileMs) as SpanRequest['series'];
+    for (const [from, to] of joined(ranges)) out.push({ entity: e.type, entityId: e.id, tileMs, from, to, series });
+  }
+  for (const n of plan.newest) {
+    const to = tileStartOf(at, n.series.definition.tileMs);
+    out.push({ entity: e.type, entityId: e.id, tileMs: n.series.definition.tileMs, from: to - n.windowMs, to, series: [n.series], latest: true });
+  }
+  return out;
+}
+
+/** Ranges sorted, overlapping or touching ones joined. */
+function joined(ranges: [number, number][]): [number, number][] {
+  const sorted = ranges.sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
 }

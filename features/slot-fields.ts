@@ -1,5 +1,5 @@
-import type { FeatureCatalog } from './catalog';
-import type { Aggregation } from './feature-definition';
+import { seriesReadBy, type FeatureCatalog } from './catalog';
+import type { Aggregation, SeriesDefinition } from './feature-definition';
 
 /** Offsets of a slot's integers in a tile row (features/signal-slots.ts: 8 per slot). */
 export const slotField = { count: 0, sum: 1, min: 2, max: 3, lastTs: 4, lastValue: 5, ewSum: 6, ewWeight: 7 } as const;
@@ -27,16 +27,20 @@ const readBy: Record<Aggregation, readonly number[]> = {
  * Which of a series' slot integers its features read (ascending), so a read fetches only
  * those: a hub's tile row holds 40 integers, of which its features read 10 to 14 (6 to 9
  * without freshness).
- * A ratio's denominator is read for its sum; freshness (lastEventAt) needs each feature's last_ts.
+ * A series is read by the features over it and by those whose windows it serves as a coarser
+ * copy (catalog.ladderOf). A ratio's denominator is read for its sum; freshness (lastEventAt)
+ * needs each feature's last_ts.
  */
 export function fieldsRead(catalog: FeatureCatalog, series: string, withFreshness: boolean): number[] {
   const fields = new Set<number>([count]);
+  const named = (s: SeriesDefinition) => s.name === series;
   for (const f of catalog.features) {
-    if (f.series === series) {
+    const read = seriesReadBy(catalog, f);
+    if (read.numerator.some(named)) {
       for (const k of readBy[f.aggregation]) fields.add(k);
       if (withFreshness) fields.add(lastTs);
     }
-    if (f.denominatorSeries === series) fields.add(sum);
+    if (read.denominator.some(named)) fields.add(sum);
   }
   return [...fields].sort((a, b) => a - b);
 }

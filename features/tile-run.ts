@@ -60,6 +60,15 @@ export class TileRun {
 
   /** Both runs' tiles in time order, tiles with the same start merged. */
   static merge(a: TileRun, b: TileRun): TileRun {
+    return TileRun.combine(a, b, true);
+  }
+
+  /** Both runs' tiles in time order, a tile both hold (the same row read twice) kept once. */
+  static union(a: TileRun, b: TileRun): TileRun {
+    return TileRun.combine(a, b, false);
+  }
+
+  private static combine(a: TileRun, b: TileRun, mergeSameStart: boolean): TileRun {
     if (b.length === 0) return a;
     if (a.length === 0) return b;
     const out = new TileRun();
@@ -69,8 +78,9 @@ export class TileRun {
       const takeA = j >= b.length || (i < a.length && (a.starts[i] as number) <= (b.starts[j] as number));
       const [run, k] = takeA ? [a, i++] : [b, j++];
       const fields = run.fieldsAt(k, scratch);
-      if (out.length > 0 && out.starts[out.length - 1] === run.starts[k]) out.mergeIntoLast(fields, 0);
-      else out.push(run.starts[k] as number, fields, 0);
+      const same = out.length > 0 && out.starts[out.length - 1] === run.starts[k];
+      if (!same) out.push(run.starts[k] as number, fields, 0);
+      else if (mergeSameStart) out.mergeIntoLast(fields, 0);
     }
     return out;
   }

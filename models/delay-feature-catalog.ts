@@ -10,8 +10,9 @@ const entities = new Set(['hub', 'lane', 'network']);
 
 function pick(): FeatureCatalog {
   const features: FeatureDefinition[] = defaultCatalog.features.filter((f) => entities.has(f.entity));
-  const seriesNames = new Set(features.flatMap((f) => [f.series, f.denominatorSeries].filter((s): s is string => s !== undefined)));
-  const series: SeriesDefinition[] = [...defaultCatalog.series.values()].filter((s) => seriesNames.has(s.name));
+  // Every series of those entity types, the coarser copies included: the default catalog reads
+  // long windows through them, so an importer writing only the finest would leave those reads short.
+  const series: SeriesDefinition[] = [...defaultCatalog.series.values()].filter((s) => entities.has(s.entity));
   return createCatalog(series, features);
 }
 

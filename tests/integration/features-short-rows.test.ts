@@ -34,7 +34,8 @@ describe('tile rows shorter than the slots read', () => {
     }
     const kept = 2 * slotWidth;
     const padding = signalSlots.hub.length * slotWidth - kept;
-    const cut = stream.startMs + 1.5 * hour;
+    // On an hour boundary, so every width's rows (up to the hub's hour tiles) are cut at the same instant.
+    const cut = Math.ceil((stream.startMs + 1.5 * hour) / hour) * hour;
     const before = `entity_type = 'hub' AND tile_start < ${cut}`;
     await t.db.raw(`UPDATE feature_entity_tiles SET v = v[1:${kept}] || array_fill(0::bigint, ARRAY[${padding}]) WHERE tenant = 'zeros' AND ${before}`);
     await t.db.raw(`UPDATE feature_entity_tiles SET v = v[1:${kept}] WHERE tenant = 'short' AND ${before}`);
