@@ -17,6 +17,7 @@ import * as m0023 from './0023-predictions';
 import * as m0030 from './0030-training-runs';
 import * as m0031 from './0031-feature-events';
 import * as m0032 from './0032-feature-retention';
+import * as m0033 from './0033-feature-coarse-tiles';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -43,4 +44,5 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0030-training-runs', m0030],
   ['0031-feature-events', m0031],
   ['0032-feature-retention', m0032],
+  ['0033-feature-coarse-tiles', m0033],
 ];
