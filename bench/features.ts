@@ -69,27 +69,43 @@ async function ingestUntimed(db: Db, source: Iterable<Report>): Promise<number> 
   return stored;
 }
 
+// Reports made ready per timed second: more than one process ingests here, so a run never runs dry.
+const preparedPerSecond = 40_000;
+
+/**
+ * The timed run's messages, made before the clock starts: producing and serialising reports is
+ * the trackers' and the transport's work, not ingest's (the ingest bench publishes from another
+ * process). Made inside the timed loop they took ~4 µs of the consumer's thread per report.
+ */
+function preparedMessages(n: number, devices: number, startMs: number): { messages: IncomingMessage[]; eventTimes: Float64Array } {
+  const source = reports(devices, startMs);
+  const eventTimes = new Float64Array(n);
+  const messages = Array.from({ length: n }, (_, seq) => {
+    const r = source.next().value as Report;
+    eventTimes[seq] = Date.parse(r.ts);
+    return message(String(seq), r);
+  });
+  return { messages, eventTimes };
+}
+
 /** Ingest (insert, devices) with or without the feature hook, `consumers` loops sharing one stream, for `seconds`. */
 async function driveIngest(db: Db, withFeatures: boolean, seconds: number, devices: number, consumers: number, startMs: number) {
   const { registry, newConsumer } = benchIngest(db, withFeatures);
-  const source = reports(devices, startMs);
-  let seq = 0;
+  const { messages, eventTimes } = preparedMessages(Math.ceil(seconds * preparedPerSecond), devices, startMs);
+  let next = 0;
   let stored = 0;
-  let lastTs = startMs;
-  const nextBatch = (n: number): IncomingMessage[] =>
-    Array.from({ length: n }, () => {
-      const r = source.next().value as Report;
-      lastTs = Date.parse(r.ts);
-      return message(String(seq++), r);
-    });
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: consumers }, async () => {
       const consumer = newConsumer();
-      while (Date.now() < deadline) stored += (await consumer.handleBatch(nextBatch(2000))).stored;
+      while (Date.now() < deadline && next < messages.length) {
+        const batch = messages.slice(next, (next += 2000));
+        stored += (await consumer.handleBatch(batch)).stored;
+      }
     }),
   );
+  const lastTs = eventTimes[Math.min(next, messages.length) - 1] as number;
   return { perSec: Math.round(stored / ((Date.now() - started) / 1000)), lastTs, hookShare: await hookShare(registry) };
 }
 
@@ -153,7 +169,10 @@ export const benchmark: Benchmark = {
   async run(options: BenchmarkOptions) {
     const seconds = options.seconds ?? 20;
     const devices = Number(options.devices ?? 3000);
-    const consumers = Number(options.consumers ?? 2);
+    // One loop: two loops that always have a batch ready took twice the CPU per report here, in
+    // Node and PostgreSQL alike, and stored fewer (docs/BENCHMARKS.md, eighth session).
+    // `flowcast ingest`'s second batch in flight overlaps reading the transport instead.
+    const consumers = Number(options.consumers ?? 1);
     const historical = Number(options.rows ?? 200_000);
     const adminUrl = process.env.DATABASE_URL;
     if (!adminUrl) throw new Error('DATABASE_URL must be set: run it as `npm run bench -- features` or `make bench`');

@@ -55,7 +55,7 @@ export const benchmark: Benchmark = {
     const registry = createMetricsRegistry('bench');
     const hooks = withFeatures ? [createFeatureUpdater({ allowedLatenessMs: loadConfig().FEATURE_ALLOWED_LATENESS_MS, logger, registry })] : [];
     const consumer = new IngestConsumer({
-      db, transport, logger, metrics: createConsumerMetrics(registry), hooks,
+      db, transport, logger, metrics: createConsumerMetrics(registry), hooks, batchesInFlight: Number(options['in-flight'] ?? loadConfig().INGEST_BATCHES_IN_FLIGHT),
       onCommitted: (batch, at) => {
         committed += batch.length;
         for (const m of batch) if (m.publishedAt) latencies.push(at - m.publishedAt);

@@ -21,6 +21,8 @@ export interface IngestConsumerOptions {
   maxBatch?: number;
   /** Longest wait to fill a batch; default 50 ms. */
   maxWaitMs?: number;
+  /** Redis Streams: batches handled at once; default 2 (Transport's default). */
+  batchesInFlight?: number;
   /** Larger payloads are dead-lettered as oversized; default 64 KiB. */
   maxReportBytes?: number;
   /** Run inside each batch's transaction with the newly stored reports. */
@@ -63,7 +65,7 @@ export class IngestConsumer {
   start(): Consumption {
     const o = this.options;
     this.consumption = o.transport.consume(
-      { group: o.group ?? 'ingest', maxBatch: o.maxBatch ?? 2000, maxWaitMs: o.maxWaitMs ?? 50 },
+      { group: o.group ?? 'ingest', maxBatch: o.maxBatch ?? 2000, maxWaitMs: o.maxWaitMs ?? 50, ...(o.batchesInFlight ? { batchesInFlight: o.batchesInFlight } : {}) },
       (batch) => this.handleBatch(batch).then(() => undefined),
     );
     return this.consumption;

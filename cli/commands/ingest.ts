@@ -29,6 +29,7 @@ export function registerIngest(program: Command): void {
         group: config.TRANSPORT === 'pubsub' ? config.PUBSUB_INGEST_SUBSCRIPTION : config.INGEST_GROUP,
         maxBatch: config.INGEST_BATCH_SIZE,
         maxWaitMs: config.INGEST_BATCH_WAIT_MS,
+        batchesInFlight: config.INGEST_BATCHES_IN_FLIGHT,
         maxReportBytes: config.MAX_REPORT_BYTES,
         hooks: [createFeatureUpdater({ allowedLatenessMs: config.FEATURE_ALLOWED_LATENESS_MS, logger, registry }), createLegOutcomeRecorder()],
       });
