@@ -63,11 +63,25 @@ export function createCatalog(series: SeriesDefinition[], features: FeatureDefin
 }
 
 /** The series a feature reads, finest first: its series' ladder (last-value features: the series alone), and the denominator's. */
-export function seriesReadBy(catalog: FeatureCatalog, f: FeatureDefinition): { numerator: readonly SeriesDefinition[]; denominator: readonly SeriesDefinition[] } {
-  const read = (name: string | undefined) =>
-    name === undefined ? [] : readsNewestOnly(f.aggregation) ? [catalog.series.get(name) as SeriesDefinition] : catalog.ladderOf(name);
-  return { numerator: read(f.series), denominator: read(f.denominatorSeries) };
+export function seriesReadBy(catalog: FeatureCatalog, f: FeatureDefinition): SeriesRead {
+  let byFeature = seriesRead.get(catalog);
+  if (!byFeature) seriesRead.set(catalog, (byFeature = new WeakMap()));
+  let read = byFeature.get(f);
+  if (!read) {
+    const of = (name: string | undefined) =>
+      name === undefined ? [] : readsNewestOnly(f.aggregation) ? [catalog.series.get(name) as SeriesDefinition] : catalog.ladderOf(name);
+    byFeature.set(f, (read = { numerator: of(f.series), denominator: of(f.denominatorSeries) }));
+  }
+  return read;
 }
+
+interface SeriesRead {
+  numerator: readonly SeriesDefinition[];
+  denominator: readonly SeriesDefinition[];
+}
+
+// Every read binds every feature: worked out once per catalog and feature.
+const seriesRead = new WeakMap<FeatureCatalog, WeakMap<FeatureDefinition, SeriesRead>>();
 
 /**
  * `s` and the series of its signal and half-life that are coarser, each width a multiple of the

@@ -98,7 +98,7 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
   const events = col((r) => isEventLogged(r.entity));
   // Per request and series, where its value sits in an event row (worked out once, not per event).
   const eventSlots = requests.map((r, i) => (events[i] ? r.series.map((s) => eventSlotOf(r.entity, s.definition.signal)) : []));
-  const projections = requests.map((r, i) => (events[i] ? undefined : projectionOf(r)));
+  const projections = requests.map((r, i) => (events[i] ? undefined : projectionFor(r)));
   const { shapes, shapeOf } = distinctShapes(projections);
   const result = await query(db, sqlFor(shapes), [
     col((r) => r.entity), col((r) => r.entityId), col((r) => r.tileMs), col((r) => r.from), col((r) => r.to),
@@ -145,6 +145,13 @@ interface Projection {
   key: string;
   row: Float64Array;
   spread(v: Float64Array, n: number): Float64Array;
+}
+
+// Per series list (plans share theirs across reads): worked out once, not per request.
+const projectionBySeries = new WeakMap<SpanRequest['series'], Projection | undefined>();
+function projectionFor(r: SpanRequest): Projection | undefined {
+  if (!projectionBySeries.has(r.series)) projectionBySeries.set(r.series, projectionOf(r));
+  return projectionBySeries.get(r.series);
 }
 
 /** Undefined (fetch whole rows) unless every series says which of its integers it reads. */
