@@ -33,9 +33,11 @@ export async function getOnlineFeatures(db: Knex, request: OnlineRequest): Promi
   let r = 0;
   return request.entities.map((e, k) => {
     const mine = new Map<string, TileRun>();
-    for (let n = (perEntity[k] as SpanRequest[]).length; n > 0; n--) {
-      // Stretches of one width are disjoint; a newest-tile scan may return a tile a stretch has too.
-      for (const [name, run] of runs[r++] as Map<string, TileRun>) mine.set(name, TileRun.union(mine.get(name) ?? TileRun.empty, run));
+    for (const request of perEntity[k] as SpanRequest[]) {
+      const loaded = runs[r++] as Map<string, TileRun>;
+      if (request.continues) continue; // its tiles are in the runs of the request it continues
+      // A newest-tile scan may return a tile a stretch of the same width has too.
+      for (const [name, run] of loaded) mine.set(name, TileRun.union(mine.get(name) ?? TileRun.empty, run));
     }
     return featureVector(catalog, e, at, (series) => mine.get(series) ?? TileRun.empty);
   });
@@ -102,7 +104,7 @@ function spanRequests(plan: EntityPlan | undefined, e: EntityRef, at: number): S
   const out: SpanRequest[] = [];
   for (const [tileMs, ranges] of stretches) {
     const series = plan.seriesAt.get(tileMs) as SpanRequest['series'];
-    for (const [from, to] of joined(ranges)) out.push({ entity: e.type, entityId: e.id, tileMs, from, to, series });
+    joined(ranges).forEach(([from, to], k) => out.push({ entity: e.type, entityId: e.id, tileMs, from, to, series, continues: k > 0 }));
   }
   for (const n of plan.newest) {
     const to = tileStartOf(at, n.series.definition.tileMs);

@@ -24,6 +24,11 @@ export interface SpanRequest {
    * run holds just the events of its newest instant), so only last-value features may use it.
    */
   latest?: boolean;
+  /**
+   * Appends to the previous request's runs instead of runs of its own: a later stretch of the
+   * same entity, width and series (an online read fetches a long window's edges apart).
+   */
+  continues?: boolean;
 }
 
 const requestsTable = `unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::bool[], $10::int[])
@@ -92,7 +97,8 @@ type Runs = Map<string, TileRun>;
  */
 export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequest[]): Promise<Runs[]> {
   const newRuns = (r: SpanRequest): Runs => new Map(r.series.map((s) => [s.name, new TileRun()]));
-  const out = requests.map(newRuns);
+  const out: Runs[] = [];
+  for (const r of requests) out.push(r.continues && out.length > 0 ? (out[out.length - 1] as Runs) : newRuns(r));
   if (requests.length === 0) return out;
   const col = <T>(f: (r: SpanRequest) => T) => requests.map(f);
   const events = col((r) => isEventLogged(r.entity));
@@ -108,7 +114,9 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
   ]);
   const legacy = new Map<number, Runs>();
   let v = new Float64Array(64);
-  for (const [i, src, text] of result.rows as [number, number, string][]) {
+  // In request order: a request continuing another appends after it.
+  const rows = (result.rows as [number, number, string][]).sort((a, b) => Number(a[0]) - Number(b[0]) || a[1] - b[1]);
+  for (const [i, src, text] of rows) {
     const index = Number(i) - 1;
     const request = requests[index] as SpanRequest;
     let runs = out[index] as Runs;
