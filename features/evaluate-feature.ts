@@ -64,7 +64,7 @@ export function evaluateOn(b: BoundFeature, at: number): number | null {
   return aggregate(b, pieces.cut(b.runs, b.widths, asOf - b.feature.windowMs, asOf), at, asOf);
 }
 
-// Reused for every evaluation (evaluation is synchronous): no arrays allocated per value.
+// Reused for every evaluation (evaluation is synchronous): no piece arrays allocated per value.
 const pieces = new WindowPieces();
 const denominatorPieces = new WindowPieces();
 

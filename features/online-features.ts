@@ -50,7 +50,7 @@ interface EntityPlan {
   /** Per tile width: every series of the entity's ladders living there (one row holds them all). */
   seriesAt: Map<number, SpanRequest['series']>;
   /** Series only last-value features read at their width: a backward scan to the newest tile with the slot set. */
-  newest: { windowMs: number; series: SpanRequest['series'][number] }[];
+  newest: { windowMs: number; series: SpanRequest['series'] }[];
 }
 
 const planCache = new WeakMap<FeatureCatalog, Map<EntityType, EntityPlan>>();
@@ -71,9 +71,9 @@ function buildPlans(catalog: FeatureCatalog): Map<EntityType, EntityPlan> {
     const read = seriesReadBy(catalog, f);
     if (readsNewestOnly(f.aggregation)) {
       const series = read.numerator[0] as SeriesDefinition;
-      const had = plan.newest.find((n) => n.series.name === series.name);
+      const had = plan.newest.find((n) => n.series[0]?.name === series.name);
       if (had) had.windowMs = Math.max(had.windowMs, f.windowMs);
-      else plan.newest.push({ windowMs: f.windowMs, series: slot(series) });
+      else plan.newest.push({ windowMs: f.windowMs, series: [slot(series)] });
       continue;
     }
     for (const ladder of [read.numerator, read.denominator]) {
@@ -98,7 +98,9 @@ function spanRequests(plan: EntityPlan | undefined, e: EntityRef, at: number): S
     const asOf = tileStartOf(at, w.widths[0] as number);
     windowRanges(w.widths, asOf - w.windowMs, asOf, (level, lo, hi) => {
       const width = w.widths[level] as number;
-      stretches.set(width, [...(stretches.get(width) ?? []), [lo, hi]]);
+      const ranges = stretches.get(width) ?? [];
+      stretches.set(width, ranges);
+      ranges.push([lo, hi]);
     });
   }
   const out: SpanRequest[] = [];
@@ -107,8 +109,9 @@ function spanRequests(plan: EntityPlan | undefined, e: EntityRef, at: number): S
     joined(ranges).forEach(([from, to], k) => out.push({ entity: e.type, entityId: e.id, tileMs, from, to, series, continues: k > 0 }));
   }
   for (const n of plan.newest) {
-    const to = tileStartOf(at, n.series.definition.tileMs);
-    out.push({ entity: e.type, entityId: e.id, tileMs: n.series.definition.tileMs, from: to - n.windowMs, to, series: [n.series], latest: true });
+    const tileMs = (n.series[0] as SpanRequest['series'][number]).definition.tileMs;
+    const to = tileStartOf(at, tileMs);
+    out.push({ entity: e.type, entityId: e.id, tileMs, from: to - n.windowMs, to, series: n.series, latest: true });
   }
   return out;
 }

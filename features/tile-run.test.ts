@@ -38,3 +38,14 @@ describe('TileRun', () => {
     expect(TileRun.merge(TileRun.empty, b)).toBe(b);
   });
 });
+
+describe('TileRun.union', () => {
+  it('keeps a tile both runs hold once, the one with more events in it', () => {
+    const tile = (start: number, count: number) => ({ tileStart: start, count, sum: count, min: 1, max: 1, lastTs: start, lastValue: 1, ewSum: 0, ewWeight: 0 });
+    const whole = TileRun.of([tile(0, 1), tile(15_000, 3)]);
+    const newestInstant = TileRun.of([tile(15_000, 1)]);
+    for (const run of [TileRun.union(whole, newestInstant), TileRun.union(newestInstant, whole)]) {
+      expect([run.starts, run.counts]).toEqual([[0, 15_000], [1, 3]]);
+    }
+  });
+});

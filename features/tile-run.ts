@@ -63,7 +63,10 @@ export class TileRun {
     return TileRun.combine(a, b, true);
   }
 
-  /** Both runs' tiles in time order, a tile both hold (the same row read twice) kept once. */
+  /**
+   * Both runs' tiles in time order, a tile both hold kept once: the one with the larger count (a
+   * newest-events scan holds only the newest instant's events of a tile a stretch holds whole).
+   */
   static union(a: TileRun, b: TileRun): TileRun {
     return TileRun.combine(a, b, false);
   }
@@ -81,6 +84,7 @@ export class TileRun {
       const same = out.length > 0 && out.starts[out.length - 1] === run.starts[k];
       if (!same) out.push(run.starts[k] as number, fields, 0);
       else if (mergeSameStart) out.mergeIntoLast(fields, 0);
+      else if ((fields[0] as number) > (out.counts[out.length - 1] as number)) out.replaceLast(fields);
     }
     return out;
   }
@@ -95,6 +99,18 @@ export class TileRun {
     out[6] = this.ewSums[k] as number;
     out[7] = this.ewWeights[k] as number;
     return out;
+  }
+
+  private replaceLast(v: ArrayLike<number>): void {
+    const k = this.length - 1;
+    this.counts[k] = v[0] as number;
+    this.sums[k] = v[1] as number;
+    this.mins[k] = v[2] as number;
+    this.maxs[k] = v[3] as number;
+    this.lastTs[k] = v[4] as number;
+    this.lastValues[k] = v[5] as number;
+    this.ewSums[k] = v[6] as number;
+    this.ewWeights[k] = v[7] as number;
   }
 
   /** Adds the tile v[o..o+7] into the newest tile (mergeSlot's rule). */

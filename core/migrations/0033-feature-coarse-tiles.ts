@@ -6,8 +6,9 @@ import type { Knex } from 'knex';
  * history already stored, from the finer tiles that hold the same events (hub and lane quarter
  * hours, network minutes). Every integer merges exactly except the EWMA sums, which are moved from
  * each fine tile's start to the coarse tile's start (rounded once more than ingest's own). Stop
- * every ingest process running the code before this migration first: a report it stores after
- * the copy would be in the fine tiles and not the coarse ones.
+ * every writer running the code before this migration first (flowcast ingest, the importers): a
+ * report one stores after the copy would be in the fine tiles and not the coarse ones. A coarse
+ * row that exists already is replaced: the coarse tiles are a function of the fine ones.
  */
 const builds = [
   // Slot counts and half-lives are signal-slots.ts as of this migration (hub slot 4 is arrival_delay_min~1h).
@@ -21,7 +22,7 @@ const builds = [
 // start; then each coarse row's slots in order, empty ones zero.
 const buildSql = (b: (typeof builds)[number]): string => `
   WITH fine AS (
-    SELECT t.tenant, t.entity_type, t.entity_id, t.tile_start, div(t.tile_start, ${b.to}) * ${b.to} AS start, k,
+    SELECT t.tenant, t.entity_type, t.entity_id, t.tile_start, t.tile_start / ${b.to} * ${b.to} AS start, k,
            t.v[8 * k + 1] AS n, t.v[8 * k + 2] AS s, t.v[8 * k + 3] AS lo, t.v[8 * k + 4] AS hi,
            t.v[8 * k + 5] AS last_ts, t.v[8 * k + 6] AS last_value, t.v[8 * k + 7] AS ew_sum, t.v[8 * k + 8] AS ew_weight,
            ('{${b.halfLivesMs.map((h) => (h > 0 ? h / Math.LN2 : 0)).join(',')}}'::float8[])[k + 1] AS tau
@@ -41,7 +42,8 @@ const buildSql = (b: (typeof builds)[number]): string => `
     GROUP BY c.tenant, c.entity_type, c.entity_id, c.start
   )
   INSERT INTO feature_entity_tiles (tenant, entity_type, entity_id, tile_ms, tile_start, v)
-  SELECT tenant, entity_type, entity_id, ${b.to}, start, ARRAY(SELECT unnest(m)) FROM coarse`;
+  SELECT tenant, entity_type, entity_id, ${b.to}, start, ARRAY(SELECT unnest(m)) FROM coarse
+  ON CONFLICT (tenant, entity_type, entity_id, tile_ms, tile_start) DO UPDATE SET v = excluded.v`;
 
 export async function up(db: Knex): Promise<void> {
   // Constants of this file only, so written into the statement.

@@ -98,7 +98,7 @@ type Runs = Map<string, TileRun>;
 export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequest[]): Promise<Runs[]> {
   const newRuns = (r: SpanRequest): Runs => new Map(r.series.map((s) => [s.name, new TileRun()]));
   const out: Runs[] = [];
-  for (const r of requests) out.push(r.continues && out.length > 0 ? (out[out.length - 1] as Runs) : newRuns(r));
+  requests.forEach((r, i) => out.push(r.continues ? (continued(requests[i - 1], r), out[i - 1] as Runs) : newRuns(r)));
   if (requests.length === 0) return out;
   const col = <T>(f: (r: SpanRequest) => T) => requests.map(f);
   const events = col((r) => isEventLogged(r.entity));
@@ -145,6 +145,12 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
     for (const [name, run] of runs) merged.set(name, TileRun.merge(run, merged.get(name) as TileRun));
   }
   return out;
+}
+
+/** A request may continue only an earlier stretch of the same entity, width and series. */
+function continued(previous: SpanRequest | undefined, r: SpanRequest): void {
+  const same = previous && previous.entity === r.entity && previous.entityId === r.entityId && previous.tileMs === r.tileMs && previous.series === r.series;
+  if (!same || previous.to > r.from || previous.latest || r.latest) throw new Error(`span request for ${r.entity} ${r.entityId} continues no earlier stretch of its series`);
 }
 
 /** The integers a request fetches of each tile row, and a row-sized buffer to put them back in place. */

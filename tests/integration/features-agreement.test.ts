@@ -93,7 +93,7 @@ describe('rolling features: online, historical and brute force agree', () => {
   });
 
   it('with a catalog where one series feeds both last-value and windowed features', async () => {
-    // Online reads scan such a series over its longest window instead of fetching only its newest tile.
+    // Online reads fetch such a series' windows in stretches and its newest tile apart, and merge them.
     const series = (name: string) => defaultCatalog.series.get(name)!;
     const delay = defaultCatalog.features.find((f) => f.name === 'hub.arrival_delay_mean_3h')!.series;
     const speed = defaultCatalog.features.find((f) => f.name === 'device.speed_mean_15m')!.series;
