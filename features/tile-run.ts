@@ -101,6 +101,7 @@ export class TileRun {
     return out;
   }
 
+  /** The newest tile becomes v[0..7]. */
   private replaceLast(v: ArrayLike<number>): void {
     const k = this.length - 1;
     this.counts[k] = v[0] as number;
@@ -115,17 +116,9 @@ export class TileRun {
 
   /** Adds the tile v[o..o+7] into the newest tile (mergeSlot's rule). */
   private mergeIntoLast(v: ArrayLike<number>, o: number): void {
-    const k = this.length - 1;
-    const last = this.fieldsAt(k, lastScratch);
+    const last = this.fieldsAt(this.length - 1, lastScratch);
     mergeSlot(last, 0, v, o);
-    this.counts[k] = last[0] as number;
-    this.sums[k] = last[1] as number;
-    this.mins[k] = last[2] as number;
-    this.maxs[k] = last[3] as number;
-    this.lastTs[k] = last[4] as number;
-    this.lastValues[k] = last[5] as number;
-    this.ewSums[k] = last[6] as number;
-    this.ewWeights[k] = last[7] as number;
+    this.replaceLast(last);
   }
 
   /** Index of the first tile starting at or after `ms`. */
