@@ -25,6 +25,13 @@ export interface FeatureCatalog {
    * last), widest last. Last-value features read only their own series.
    */
   ladderOf(series: string): readonly SeriesDefinition[];
+  /** The series a feature of this catalog reads, finest first: its series' ladder (last-value features: the series alone), and the denominator's. */
+  seriesReadBy(feature: FeatureDefinition): SeriesRead;
+}
+
+export interface SeriesRead {
+  numerator: readonly SeriesDefinition[];
+  denominator: readonly SeriesDefinition[];
 }
 
 export const signalKey = (entity: EntityType, signal: string): string => `${entity}:${signal}`;
@@ -47,12 +54,19 @@ export function createCatalog(series: SeriesDefinition[], features: FeatureDefin
   const byEntity = new Map<EntityType, FeatureDefinition[]>();
   for (const f of features) byEntity.set(f.entity, [...(byEntity.get(f.entity) ?? []), f]);
   const ladders = new Map(series.map((s) => [s.name, ladder(s, bySignal.get(signalKey(s.entity, s.signal)) ?? [])]));
+  const ladderOf = (name: string) => {
+    const l = ladders.get(name);
+    if (l === undefined) throw new FeatureDefinitionError(`unknown series ${name}`);
+    return l;
+  };
+  // Every read binds every feature: worked out here, once.
+  const reads = new Map(features.map((f) => [f.name, readOf(f, byName, ladderOf)]));
   return {
-    series: byName, features, seriesBySignal: bySignal, featuresOf: (e) => byEntity.get(e) ?? [],
-    ladderOf: (name) => {
-      const l = ladders.get(name);
-      if (l === undefined) throw new FeatureDefinitionError(`unknown series ${name}`);
-      return l;
+    series: byName, features, seriesBySignal: bySignal, featuresOf: (e) => byEntity.get(e) ?? [], ladderOf,
+    seriesReadBy: (f) => {
+      const read = reads.get(f.name);
+      if (read === undefined) throw new FeatureDefinitionError(`feature ${f.name} is not in this catalog`);
+      return read;
     },
     slotOf: (name) => {
       const slot = slots.get(name);
@@ -62,26 +76,11 @@ export function createCatalog(series: SeriesDefinition[], features: FeatureDefin
   };
 }
 
-/** The series a feature reads, finest first: its series' ladder (last-value features: the series alone), and the denominator's. */
-export function seriesReadBy(catalog: FeatureCatalog, f: FeatureDefinition): SeriesRead {
-  let byFeature = seriesRead.get(catalog);
-  if (!byFeature) seriesRead.set(catalog, (byFeature = new WeakMap()));
-  let read = byFeature.get(f);
-  if (!read) {
-    const of = (name: string | undefined) =>
-      name === undefined ? [] : readsNewestOnly(f.aggregation) ? [catalog.series.get(name) as SeriesDefinition] : catalog.ladderOf(name);
-    byFeature.set(f, (read = { numerator: of(f.series), denominator: of(f.denominatorSeries) }));
-  }
-  return read;
+function readOf(f: FeatureDefinition, series: Map<string, SeriesDefinition>, ladderOf: (name: string) => readonly SeriesDefinition[]): SeriesRead {
+  const of = (name: string | undefined) =>
+    name === undefined ? [] : readsNewestOnly(f.aggregation) ? [series.get(name) as SeriesDefinition] : ladderOf(name);
+  return { numerator: of(f.series), denominator: of(f.denominatorSeries) };
 }
-
-interface SeriesRead {
-  numerator: readonly SeriesDefinition[];
-  denominator: readonly SeriesDefinition[];
-}
-
-// Every read binds every feature: worked out once per catalog and feature.
-const seriesRead = new WeakMap<FeatureCatalog, WeakMap<FeatureDefinition, SeriesRead>>();
 
 /**
  * `s` and the series of its signal and half-life that are coarser, each width a multiple of the

@@ -1,4 +1,4 @@
-import { seriesReadBy, type FeatureCatalog } from './catalog';
+import type { FeatureCatalog } from './catalog';
 import type { Aggregation, FeatureDefinition, SeriesDefinition } from './feature-definition';
 import { decayMs, fromFixed, tileStartOf, valueScale, weightScale } from './tile';
 import type { TileRun } from './tile-run';
@@ -31,7 +31,7 @@ export interface BoundFeature {
 }
 
 export function bindFeature(f: FeatureDefinition, catalog: FeatureCatalog, runOf: (series: string) => TileRun): BoundFeature {
-  const read = seriesReadBy(catalog, f);
+  const read = catalog.seriesReadBy(f);
   const bind = (series: readonly SeriesDefinition[]) => ({ widths: series.map((s) => s.tileMs), runs: series.map((s) => runOf(s.name)) });
   const { widths, runs } = bind(read.numerator);
   const halfLifeMs = read.numerator[0]?.halfLifeMs;

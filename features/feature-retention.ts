@@ -34,12 +34,12 @@ export function firstReadableAt(prunedBefore: number, catalog: FeatureCatalog, e
   return prunedBefore + longestWindowMs(catalog, entity) + widestTileMs(catalog, entity);
 }
 
-const longestWindowMs = (catalog: FeatureCatalog, entity?: EntityType): number =>
-  Math.max(0, ...catalog.features.filter((f) => entity === undefined || f.entity === entity).map((f) => f.windowMs));
+const featuresOf = (catalog: FeatureCatalog, entity?: EntityType) => (entity === undefined ? catalog.features : catalog.featuresOf(entity));
+const longestWindowMs = (catalog: FeatureCatalog, entity?: EntityType): number => Math.max(0, ...featuresOf(catalog, entity).map((f) => f.windowMs));
 // Of the series features are defined on: the coarser copies their windows are also read from
 // (catalog.ladderOf) hold only tiles inside those windows, so they reach no further back.
 const widestTileMs = (catalog: FeatureCatalog, entity?: EntityType): number =>
-  Math.max(0, ...catalog.features.filter((f) => entity === undefined || f.entity === entity).map((f) => (catalog.series.get(f.series) as SeriesDefinition).tileMs));
+  Math.max(0, ...featuresOf(catalog, entity).map((f) => (catalog.series.get(f.series) as SeriesDefinition).tileMs));
 
 /** The instant before which state may be deleted, keeping `retentionMs`; refuses a retention shorter than the minimum. */
 export function pruneHorizon(now: number, retentionMs: number, catalog: FeatureCatalog, allowedLatenessMs: number): number {

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { seriesReadBy, type FeatureCatalog } from './catalog';
+import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
-import { bindFeature, evaluateBound, evaluateOn, isClockDependent, type FeatureValue } from './evaluate-feature';
-import type { FeatureDefinition, SeriesDefinition } from './feature-definition';
+import { bindFeature, evaluateBound, evaluateOn, isClockDependent, type BoundFeature, type FeatureValue } from './evaluate-feature';
+import type { SeriesDefinition } from './feature-definition';
 import { featureVector, type FeatureVector } from './feature-vector';
 import { FeatureStatePrunedError, firstReadableAt } from './feature-retention';
 import { fieldsRead } from './slot-fields';
@@ -43,7 +43,7 @@ export async function getHistoricalFeatures(db: Knex, request: HistoricalRequest
   await forEachEntity(db, request, catalog, (group, runOf) => {
     const memo = new Map(catalog.featuresOf(group.entity.type).map((f) => {
       const bound = bindFeature(f, catalog, runOf);
-      return [f, oncePerTile(f, catalog, (at) => evaluateBound(bound, at))];
+      return [f, oncePerTile(bound, (at) => evaluateBound(bound, at))];
     }));
     for (const index of group.indexes) {
       const row = request.rows[index] as HistoricalRow;
@@ -68,7 +68,7 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
   await forEachEntity(db, request, catalog, (group, runOf) => {
     const features = catalog.featuresOf(group.entity.type).map((f) => {
       const bound = bindFeature(f, catalog, runOf);
-      return { target: column(f.name), value: oncePerTile(f, catalog, (at) => evaluateOn(bound, at) ?? Number.NaN) };
+      return { target: column(f.name), value: oncePerTile(bound, (at) => evaluateOn(bound, at) ?? Number.NaN) };
     });
     for (let k = 0; k < group.indexes.length; k++) {
       const index = group.indexes[k] as number;
@@ -84,9 +84,9 @@ export async function getHistoricalFeatureColumns(db: Knex, request: HistoricalR
  * time only through the start of its tile (all but clock-dependent ones) is the same for every
  * row in it (a training set has many legs leaving one hub within one tile).
  */
-function oncePerTile<T>(f: FeatureDefinition, catalog: FeatureCatalog, evaluate: (at: number) => T): (at: number) => T {
-  if (isClockDependent(f.aggregation)) return evaluate;
-  const tileMs = (catalog.series.get(f.series) as SeriesDefinition).tileMs;
+function oncePerTile<T>(bound: BoundFeature, evaluate: (at: number) => T): (at: number) => T {
+  if (isClockDependent(bound.feature.aggregation)) return evaluate;
+  const { tileMs } = bound;
   let asOf = Number.NaN;
   let value: T;
   return (at) => {
@@ -202,7 +202,7 @@ interface SpanPlan {
 function spanPlans(catalog: FeatureCatalog, withFreshness: boolean): Map<EntityType, SpanPlan[]> {
   const out = new Map<EntityType, Map<number, SpanPlan>>();
   for (const f of catalog.features) {
-    const read = seriesReadBy(catalog, f);
+    const read = catalog.seriesReadBy(f);
     const reach = { tileMs: (read.numerator[0] as SeriesDefinition).tileMs, windowMs: f.windowMs };
     for (const series of [...read.numerator, ...read.denominator]) {
       const byWidth = out.get(f.entity) ?? new Map<number, SpanPlan>();

@@ -1,5 +1,5 @@
 /** What the rest of Flowcast uses from features/: definitions, the ingest hook, online and point-in-time reads. */
-export { createCatalog, seriesReadBy, type FeatureCatalog } from './catalog';
+export { createCatalog, type FeatureCatalog } from './catalog';
 export { defaultCatalog } from './definitions';
 export { entityTypes, isEntityType, laneId, networkId, type EntityRef, type EntityType } from './entity';
 export type { FeatureDefinition, SeriesDefinition, Aggregation } from './feature-definition';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { seriesReadBy, type FeatureCatalog } from './catalog';
+import type { FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import type { EntityRef, EntityType } from './entity';
 import { readsNewestOnly, type SeriesDefinition } from './feature-definition';
@@ -68,7 +68,7 @@ function buildPlans(catalog: FeatureCatalog): Map<EntityType, EntityPlan> {
   for (const f of catalog.features) {
     let plan = out.get(f.entity);
     if (!plan) out.set(f.entity, (plan = { windows: [], seriesAt: new Map(), newest: [] }));
-    const read = seriesReadBy(catalog, f);
+    const read = catalog.seriesReadBy(f);
     if (readsNewestOnly(f.aggregation)) {
       const series = read.numerator[0] as SeriesDefinition;
       const had = plan.newest.find((n) => n.series[0]?.name === series.name);

@@ -1,4 +1,4 @@
-import { seriesReadBy, type FeatureCatalog } from './catalog';
+import type { FeatureCatalog } from './catalog';
 import type { Aggregation, SeriesDefinition } from './feature-definition';
 
 /** Offsets of a slot's integers in a tile row (features/signal-slots.ts: 8 per slot). */
@@ -35,7 +35,7 @@ export function fieldsRead(catalog: FeatureCatalog, series: string, withFreshnes
   const fields = new Set<number>([count]);
   const named = (s: SeriesDefinition) => s.name === series;
   for (const f of catalog.features) {
-    const read = seriesReadBy(catalog, f);
+    const read = catalog.seriesReadBy(f);
     if (read.numerator.some(named)) {
       for (const k of readBy[f.aggregation]) fields.add(k);
       if (withFreshness) fields.add(lastTs);

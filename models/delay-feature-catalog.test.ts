@@ -1,4 +1,4 @@
-import { defaultCatalog, seriesReadBy } from '../features';
+import { defaultCatalog } from '../features';
 import { delayFeatureCatalog } from './delay-feature-catalog';
 
 describe('delayFeatureCatalog', () => {
@@ -9,7 +9,7 @@ describe('delayFeatureCatalog', () => {
       const served = defaultCatalog.features.find((d) => d.name === f.name);
       expect(served).toEqual(f);
       const names = (c: typeof defaultCatalog, g: typeof f) => {
-        const read = seriesReadBy(c, g);
+        const read = c.seriesReadBy(g);
         return [...read.numerator, ...read.denominator].map((s) => s.name);
       };
       expect({ feature: f.name, series: names(delayFeatureCatalog, f) }).toEqual({ feature: f.name, series: names(defaultCatalog, served as typeof f) });

@@ -94,9 +94,10 @@ export async function trainDelay(o: TrainDelayOptions): Promise<TrainDelayResult
   const hp = { ...defaultHyperparameters, ...o.hyperparameters };
   const range = o.from !== undefined && o.to !== undefined ? { from: o.from, to: o.to } : await legTimeRange(o.db, o.tenant, o.from, o.to);
   const prunedBefore = o.from === undefined ? await readPrunedBefore(o.db) : null;
-  if (prunedBefore !== null && range.from < firstReadableAt(prunedBefore, delayFeatureCatalog)) {
+  const firstReadable = prunedBefore === null ? null : firstReadableAt(prunedBefore, delayFeatureCatalog);
+  if (prunedBefore !== null && firstReadable !== null && range.from < firstReadable) {
     // Without an asked-for start, train on what the feature retention kept rather than fail.
-    range.from = firstReadableAt(prunedBefore, delayFeatureCatalog);
+    range.from = firstReadable;
     if (range.from >= range.to) {
       throw new FeatureStatePrunedError(
         `every labelled leg of tenant ${o.tenant} departs before ${new Date(range.from).toISOString()}, the first instant whose features the retention kept (flowcast features prune): nothing to train on`,

@@ -98,7 +98,11 @@ type Runs = Map<string, TileRun>;
 export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequest[]): Promise<Runs[]> {
   const newRuns = (r: SpanRequest): Runs => new Map(r.series.map((s) => [s.name, new TileRun()]));
   const out: Runs[] = [];
-  requests.forEach((r, i) => out.push(r.continues ? (continued(requests[i - 1], r), out[i - 1] as Runs) : newRuns(r)));
+  requests.forEach((r, i) => {
+    if (!r.continues) return out.push(newRuns(r));
+    continued(requests[i - 1], r);
+    return out.push(out[i - 1] as Runs);
+  });
   if (requests.length === 0) return out;
   const col = <T>(f: (r: SpanRequest) => T) => requests.map(f);
   const events = col((r) => isEventLogged(r.entity));
