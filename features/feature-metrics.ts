@@ -6,7 +6,6 @@ export interface FeatureMetrics {
   unknownDelay: Counter;
   updateSeconds: Histogram;
   tilesWritten: Counter;
-  eventsWritten: Counter;
 }
 
 export function createFeatureMetrics(registry: Registry): FeatureMetrics {
@@ -36,11 +35,6 @@ export function createFeatureMetrics(registry: Registry): FeatureMetrics {
     tilesWritten: new Counter({
       name: 'flowcast_feature_tiles_written_total',
       help: 'Tile rows inserted or updated',
-      registers: [registry],
-    }),
-    eventsWritten: new Counter({
-      name: 'flowcast_feature_events_written_total',
-      help: 'Event rows appended to feature_events (entity types kept per event: devices)',
       registers: [registry],
     }),
   };

@@ -7,15 +7,15 @@ import type { StoredReport, StoredReportsHook } from '../core/store/insert-repor
 import { signalKey, type FeatureCatalog } from './catalog';
 import { defaultCatalog } from './definitions';
 import { isEventLogged } from './entity-storage';
-import { gatherEventRows } from './event-row';
+import { checkEventValues } from './event-values';
 import { extractObservations } from './extract-observations';
 import { createFeatureMetrics, type FeatureMetrics } from './feature-metrics';
 import { foldIntoTiles } from './fold-into-tiles';
 import { splitLate } from './lateness';
 import type { Observation } from './observation';
 import { advanceWatermarks } from './store/advance-watermarks';
-import { appendFeatureEvents } from './store/append-feature-events';
 import { findShipmentLegs, shipmentKey } from './store/find-shipment-legs';
+import { leaveOutOfFeatures } from './store/leave-out-of-features';
 import { readWatermarks } from './store/read-watermarks';
 import { upsertTiles } from './store/upsert-tiles';
 
@@ -36,10 +36,11 @@ export interface FeatureUpdaterOptions {
 const lateExamples = 5;
 
 /**
- * The hook that keeps rolling features: late reports are counted and logged, the rest become
- * observations: a device's appended to feature_events, the rest folded into tile deltas and
- * added to feature_entity_tiles (features/entity-storage.ts), all in the caller's
- * transaction, so feature state commits (or rolls back) with the reports themselves.
+ * The hook that keeps rolling features: late reports are counted, logged and marked as left out
+ * (reports.in_features), the rest become observations: a device's are read from the stored
+ * reports themselves (features/entity-storage.ts), so they are only checked here; the rest are
+ * folded into tile deltas and added to feature_entity_tiles. All in the caller's transaction, so
+ * feature state commits (or rolls back) with the reports themselves.
  */
 export function createFeatureUpdater(options: FeatureUpdaterOptions): StoredReportsHook {
   const catalog = options.catalog ?? defaultCatalog;
@@ -52,16 +53,17 @@ export function createFeatureUpdater(options: FeatureUpdaterOptions): StoredRepo
     const started = process.hrtime.bigint();
     const tenants = [...new Set(stored.map((s) => s.tenant))];
     const split = splitLate(stored, await readWatermarks(trx, tenants), options.allowedLatenessMs, now());
-    if (split.late.length > 0) reportLate(options.logger, metrics, split.late, split.watermarks, options.allowedLatenessMs);
+    if (split.late.length > 0) {
+      reportLate(options.logger, metrics, split.late, split.watermarks, options.allowedLatenessMs);
+      await leaveOutOfFeatures(trx, split.late);
+    }
     const observations = await observe(trx, split.onTime, metrics);
-    // As with tiles, only signals the catalog keeps a series of are stored.
-    const events = gatherEventRows(observations.filter((o) => isEventLogged(o.entity) && catalog.seriesBySignal.has(signalKey(o.entity, o.signal))));
+    // As with tiles, only signals the catalog keeps a series of are checked.
+    checkEventValues(observations.filter((o) => isEventLogged(o.entity) && catalog.seriesBySignal.has(signalKey(o.entity, o.signal))));
     const tiles = foldIntoTiles(observations.filter((o) => !isEventLogged(o.entity)), catalog);
-    await appendFeatureEvents(trx, events);
     await upsertTiles(trx, tiles);
     await advanceWatermarks(trx, instance, split.watermarks);
     metrics.tilesWritten.inc(tiles.length);
-    metrics.eventsWritten.inc(events.length);
     metrics.updateSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
   };
 }

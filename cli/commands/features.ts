@@ -27,11 +27,11 @@ export function registerFeatures(program: Command): void {
           onProgress: (sofar) => {
             if (Date.now() - lastLine < 1000) return;
             lastLine = Date.now();
-            process.stderr.write(`pruning before ${new Date(before).toISOString()}: ${sofar.tiles} tile rows, ${sofar.events} events deleted\n`);
+            process.stderr.write(`pruning before ${new Date(before).toISOString()}: ${sofar.tiles} tile rows deleted\n`);
           },
         });
         logger.info({ before: new Date(before).toISOString(), ...deleted }, 'feature state pruned');
-        process.stdout.write(`deleted ${deleted.tiles} tile rows and ${deleted.events} events before ${new Date(before).toISOString()}\n`);
+        process.stdout.write(`deleted ${deleted.tiles} tile rows before ${new Date(before).toISOString()}\n`);
       } finally {
         await db.destroy();
       }

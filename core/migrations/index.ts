@@ -18,6 +18,7 @@ import * as m0030 from './0030-training-runs';
 import * as m0031 from './0031-feature-events';
 import * as m0032 from './0032-feature-retention';
 import * as m0033 from './0033-feature-coarse-tiles';
+import * as m0034 from './0034-device-events-from-reports';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -45,4 +46,5 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['0031-feature-events', m0031],
   ['0032-feature-retention', m0032],
   ['0033-feature-coarse-tiles', m0033],
+  ['0034-device-events-from-reports', m0034],
 ];

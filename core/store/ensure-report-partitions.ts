@@ -12,6 +12,14 @@ function partitionName(day: number): string {
 }
 
 /**
+ * Autovacuum of a report partition every million reports inserted, however large it has grown
+ * (the default waits for a fifth more rows, so the newest hours of a busy day would stay unvacuumed
+ * until the day's partition is complete, or for ever): a vacuumed page is all-visible, and device
+ * feature reads of it use the primary key alone (migration 0034). About a minute at 20,000 reports/s.
+ */
+export const reportPartitionVacuum = 'autovacuum_vacuum_insert_threshold = 1000000, autovacuum_vacuum_insert_scale_factor = 0';
+
+/**
  * Creates the daily `reports` partitions for the given UTC days if they do not exist yet.
  * Several consumers may race here: an advisory lock serialises the DDL between them.
  */
@@ -34,7 +42,7 @@ export async function ensureReportPartitions(db: Knex, days: Iterable<number>): 
       const from = new Date(day * dayMs).toISOString();
       const to = new Date((day + 1) * dayMs).toISOString();
       // DDL takes no bind parameters; both bounds are ISO strings we made ourselves.
-      await trx.raw(`CREATE TABLE IF NOT EXISTS ?? PARTITION OF reports FOR VALUES FROM ('${from}') TO ('${to}')`, [
+      await trx.raw(`CREATE TABLE IF NOT EXISTS ?? PARTITION OF reports FOR VALUES FROM ('${from}') TO ('${to}') WITH (${reportPartitionVacuum})`, [
         partitionName(day),
       ]);
     }

@@ -36,7 +36,10 @@ export type ExistingReports = 'skip' | 'fail';
 /** SQLSTATE of a key already present: the signal to insert the batch again with `skip`. */
 export const uniqueViolation = '23505';
 
-const columns = ['tenant', 'device_id', 'report_id', 'ts', 'lat', 'lon', 'shipment_id', 'hub', 'event_code', 'body'];
+// speed_kph and battery_pct: the values device features read, so a device's window is read from
+// reports alone (migration 0034). in_features is left to its default (true); the feature hook
+// clears it for a report it drops as late.
+const columns = ['tenant', 'device_id', 'report_id', 'ts', 'lat', 'lon', 'speed_kph', 'battery_pct', 'shipment_id', 'hub', 'event_code', 'body'];
 
 /**
  * Inserts reports in one statement: with `skip` an INSERT (one array parameter per column) that
@@ -49,9 +52,9 @@ export async function insertReports(db: Knex, rows: StoredReport[], existing: Ex
   if (rows.length === 0) return existing === 'skip' ? [] : undefined;
   if (existing === 'fail') return copyReports(db, rows);
   const result = await db.raw(
-    `INSERT INTO reports (tenant, device_id, report_id, ts, lat, lon, shipment_id, hub, event_code, body)
+    `INSERT INTO reports (${columns.join(', ')})
      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ${splitArray('?', 'timestamptz')}, ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')},
-                          ?::text[], ?::text[], ?::text[], ${splitArray('?', 'json')})
+                          ${splitArray('?', 'float8')}, ${splitArray('?', 'float8')}, ?::text[], ?::text[], ?::text[], ${splitArray('?', 'json')})
      ON CONFLICT DO NOTHING RETURNING tenant, device_id, report_id, ts`,
     [
       rows.map((r) => r.tenant),
@@ -60,6 +63,8 @@ export async function insertReports(db: Knex, rows: StoredReport[], existing: Ex
       joinArray(rows.map((r) => r.report.ts)),
       joinArray(rows.map((r) => r.report.location?.lat ?? null)),
       joinArray(rows.map((r) => r.report.location?.lon ?? null)),
+      joinArray(rows.map((r) => r.report.location?.speedKph ?? null)),
+      joinArray(rows.map((r) => r.report.metrics?.battery_pct ?? null)),
       rows.map((r) => r.report.shipmentId ?? null),
       rows.map((r) => r.report.hub ?? null),
       rows.map((r) => r.report.event?.code ?? null),
@@ -74,6 +79,7 @@ async function copyReports(db: Knex, rows: StoredReport[]): Promise<undefined> {
   for (const { tenant, report: r, json } of rows) {
     const l = r.location;
     text += `${copyField(tenant)}\t${copyField(r.deviceId)}\t${copyField(r.id)}\t${r.ts}\t${copyField(l?.lat)}\t${copyField(l?.lon)}\t`
+      + `${copyField(l?.speedKph)}\t${copyField(r.metrics?.battery_pct)}\t`
       + `${copyField(r.shipmentId)}\t${copyField(r.hub)}\t${copyField(r.event?.code)}\t${copyField(json ?? JSON.stringify(r))}\n`;
   }
   await copyInto(db, 'reports', columns, text);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 export interface PruneFeatureStateOptions {
-  /** Tiles that end by this instant and events before it are deleted (epoch ms). */
+  /** Tiles that end by this instant are deleted (epoch ms). */
   before: number;
   /** Rows per DELETE statement. Default 10,000: each statement is short, so ingest's upserts never wait long behind it. */
   batchRows?: number;
@@ -11,11 +11,11 @@ export interface PruneFeatureStateOptions {
 
 export interface PrunedRows {
   tiles: number;
-  events: number;
 }
 
 /**
- * Deletes feature state older than `before`, a batch at a time. The horizon is recorded first
+ * Deletes feature state older than `before`, a batch at a time. Device events are the reports
+ * themselves (features/entity-storage.ts), kept as long as reports are. The horizon is recorded first
  * (it only moves forward), so a point-in-time read that could see a half-deleted window finds it
  * and refuses (readPrunedBefore) rather than returning a value computed on part of one.
  */
@@ -27,19 +27,16 @@ export async function pruneFeatureState(db: Knex, options: PruneFeatureStateOpti
      ON CONFLICT (only_row) DO UPDATE SET pruned_before = GREATEST(feature_retention.pruned_before, EXCLUDED.pruned_before)`,
     [before],
   );
-  const deleted: PrunedRows = { tiles: 0, events: 0 };
-  const tables = [
-    { key: 'tiles', table: 'feature_entity_tiles', older: 'tile_start < ? AND tile_start + tile_ms <= ?', bindings: [before, before] },
-    { key: 'events', table: 'feature_events', older: 'ts < ?', bindings: [before] },
-  ] as const;
-  for (const { key, table, older, bindings } of tables) {
-    for (;;) {
-      // By ctid: a DELETE takes no LIMIT, and the BRIN index finds the old pages.
-      const n = (await db.raw(`DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${older} LIMIT ?))`, [...bindings, batchRows])).rowCount as number;
-      deleted[key] += n;
-      options.onProgress?.({ ...deleted });
-      if (n < batchRows) break;
-    }
+  const deleted: PrunedRows = { tiles: 0 };
+  for (;;) {
+    // By ctid: a DELETE takes no LIMIT, and the BRIN index finds the old pages.
+    const n = (await db.raw(
+      `DELETE FROM feature_entity_tiles WHERE ctid = ANY (ARRAY(SELECT ctid FROM feature_entity_tiles WHERE tile_start < ? AND tile_start + tile_ms <= ? LIMIT ?))`,
+      [before, before, batchRows],
+    )).rowCount as number;
+    deleted.tiles += n;
+    options.onProgress?.({ ...deleted });
+    if (n < batchRows) break;
   }
   return deleted;
 }

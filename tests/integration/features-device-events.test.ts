@@ -16,10 +16,11 @@ import { createTestDatabase, type TestDatabase } from './support/test-env';
 const hour = 3_600_000;
 
 /**
- * Devices' features are kept per event since migration 0031; a database that had device tile
- * rows before it goes on reading them, merged with the events after. Here one tenant has every
- * device signal as events, the other the same signals as tile rows up to an instant inside a
- * tile and as events after it: every device feature, online and point-in-time, must be equal.
+ * Devices' features are kept per event since migration 0031 (read from their reports since
+ * 0034); a database that had device tile rows before it goes on reading them, merged with the
+ * events after. Here one tenant has every device signal as events, the other the same signals as
+ * tile rows up to an instant inside a tile and as events after it: every device feature, online
+ * and point-in-time, must be equal.
  */
 describe('device features from tile rows written before migration 0031 and events after', () => {
   let t: TestDatabase;
@@ -39,8 +40,13 @@ describe('device features from tile rows written before migration 0031 and event
     }
     // An instant 7.5 s into a 15 s device tile: that tile ends up half in rows, half in events.
     const cut = stream.startMs + 2 * hour - (stream.startMs % 15_000) + 7_500;
-    const before = (await t.db.raw(`DELETE FROM feature_events WHERE tenant = 'upgraded' AND ts < ? RETURNING entity_id, ts, v`, [cut])).rows as
-      { entity_id: string; ts: number; v: (number | null)[] }[];
+    // Before the cut the reports are not counted as events (as migration 0034 marks the reports of
+    // before 0031) and their signals are tile rows instead.
+    const before = (await t.db.raw(
+      `UPDATE reports SET in_features = false WHERE tenant = 'upgraded' AND ts < timestamptz 'epoch' + ? * interval '1 millisecond'
+       RETURNING device_id AS entity_id, floor(extract(epoch FROM ts) * 1000)::bigint AS ts, ARRAY[1, speed_kph, battery_pct] AS v`,
+      [cut],
+    )).rows as { entity_id: string; ts: number; v: (number | null)[] }[];
     expect(before.length).toBeGreaterThan(100);
     const observations: Observation[] = before.flatMap((e) =>
       e.v.flatMap((value, k) => (value === null ? [] : [{ tenant: 'upgraded', entity: 'device' as const, entityId: e.entity_id, signal: signalSlots.device[k] as string, ts: Number(e.ts), value }])));

@@ -15,9 +15,10 @@ const day = 24 * hour;
 const lateness = 15 * 60_000;
 
 /**
- * Pruning deletes tile rows that end by the horizon and events before it, a batch at a time:
- * every value whose windows start after the horizon is unchanged, and a point-in-time read
- * reaching before it is refused instead of answered from part of a window.
+ * Pruning deletes tile rows that end by the horizon, a batch at a time (device events are the
+ * reports themselves, which it leaves alone): every value whose windows start after the horizon is
+ * unchanged, and a point-in-time read reaching before it is refused instead of answered from part
+ * of a window.
  */
 describe('feature retention', () => {
   let t: TestDatabase;
@@ -27,9 +28,8 @@ describe('feature retention', () => {
   const before = pruneHorizon(stream.endMs, keepMs, defaultCatalog, lateness);
   const counts = async () => ({
     tiles: Number((await t.db.raw('SELECT count(*) AS n FROM feature_entity_tiles')).rows[0].n),
-    events: Number((await t.db.raw('SELECT count(*) AS n FROM feature_events')).rows[0].n),
     oldTiles: Number((await t.db.raw('SELECT count(*) AS n FROM feature_entity_tiles WHERE tile_start + tile_ms <= ?', [before])).rows[0].n),
-    oldEvents: Number((await t.db.raw('SELECT count(*) AS n FROM feature_events WHERE ts < ?', [before])).rows[0].n),
+    reports: Number((await t.db.raw('SELECT count(*) AS n FROM reports')).rows[0].n),
   });
 
   beforeAll(async () => {
@@ -55,13 +55,13 @@ describe('feature retention', () => {
     const online = await Promise.all(instants.map((at) => getOnlineFeatures(t.db, { tenant, entities: stream.entities, at })));
     const had = await counts();
     expect(had.oldTiles).toBeGreaterThan(100);
-    expect(had.oldEvents).toBeGreaterThan(100);
+    expect(had.reports).toBe(stream.reports.length);
 
     const progress: number[] = [];
-    const deleted = await pruneFeatureState(t.db, { before, batchRows: 97, onProgress: (d) => progress.push(d.tiles + d.events) });
-    expect(deleted).toEqual({ tiles: had.oldTiles, events: had.oldEvents });
+    const deleted = await pruneFeatureState(t.db, { before, batchRows: 97, onProgress: (d) => progress.push(d.tiles) });
+    expect(deleted).toEqual({ tiles: had.oldTiles });
     expect(progress.length).toBeGreaterThan(2);
-    expect(await counts()).toEqual({ tiles: had.tiles - had.oldTiles, events: had.events - had.oldEvents, oldTiles: 0, oldEvents: 0 });
+    expect(await counts()).toEqual({ tiles: had.tiles - had.oldTiles, oldTiles: 0, reports: had.reports });
 
     expect(await getHistoricalFeatures(t.db, { tenant, rows, withFreshness: true })).toEqual(historical);
     expect(await Promise.all(instants.map((at) => getOnlineFeatures(t.db, { tenant, entities: stream.entities, at })))).toEqual(online);
@@ -96,7 +96,7 @@ describe('feature retention', () => {
     const ran = await runFlowcast(['features', 'prune', '--keep-days', '8'], env);
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
-    expect(ran.stdout).toMatch(/^deleted \d+ tile rows and \d+ events before \d{4}-/);
-    expect(await counts()).toMatchObject({ tiles: 0, events: 0 });
+    expect(ran.stdout).toMatch(/^deleted \d+ tile rows before \d{4}-/);
+    expect(await counts()).toMatchObject({ tiles: 0 });
   });
 });

@@ -1,5 +1,8 @@
 import pino from 'pino';
 import { createConsumerMetrics, createMetricsRegistry } from '../../core/metrics';
+import type { Report } from '../../core/report';
+import { dayOf, ensureReportPartitions } from '../../core/store/ensure-report-partitions';
+import { insertReports } from '../../core/store/insert-reports';
 import { IngestConsumer } from '../../pipelines/ingest-consumer';
 import type { Transport } from '../../pipelines/transport';
 import { createTestDatabase, type TestDatabase } from './support/test-env';
@@ -38,5 +41,26 @@ describe('ingest stores reports with COPY byte for byte (real PostgreSQL)', () =
     ]);
     // They went in by COPY: no INSERT into reports passed through knex.
     expect(statements.filter((sql) => /INSERT INTO reports/.test(sql))).toEqual([]);
+  });
+
+  it('writes the values device features read, the same by COPY and by INSERT', async () => {
+    const ts = '2026-11-21T06:00:00.000Z';
+    const reports: Report[] = [
+      { id: 'a', deviceId: 'd1', ts, location: { lat: 1, lon: 2, speedKph: 52.300000000000004 } },
+      { id: 'b', deviceId: 'd1', ts, metrics: { battery_pct: 1e-7, temp_c: 4 } },
+      { id: 'c', deviceId: 'd1', ts, location: { lat: 1, lon: 2 }, metrics: { battery_pct: 0 } },
+    ];
+    await ensureReportPartitions(t.db, [dayOf(Date.parse(ts))]);
+    await insertReports(t.db, reports.map((report) => ({ tenant: 'by-copy', report })), 'fail');
+    await insertReports(t.db, reports.map((report) => ({ tenant: 'by-insert', report })), 'skip');
+    const columns = async (tenant: string) =>
+      (await t.db.raw('SELECT report_id, speed_kph, battery_pct, in_features FROM reports WHERE tenant = ? ORDER BY report_id', [tenant])).rows;
+    const expected = [
+      { report_id: 'a', speed_kph: 52.300000000000004, battery_pct: null, in_features: true },
+      { report_id: 'b', speed_kph: null, battery_pct: 1e-7, in_features: true },
+      { report_id: 'c', speed_kph: null, battery_pct: 0, in_features: true },
+    ];
+    expect(await columns('by-copy')).toEqual(expected);
+    expect(await columns('by-insert')).toEqual(expected);
   });
 });
