@@ -91,7 +91,7 @@ export const settings = {
   FEATURE_RETENTION_DAYS: {
     schema: z.coerce.number().positive().optional(),
     default: undefined,
-    doc: 'Rolling features: `flowcast features prune` deletes tiles and events older than this many days (at least the longest window + widest tile + allowed lateness: 168.5 h, just over 7 days, with the default features). Unset: nothing is deleted. Point-in-time reads reaching before what was pruned are refused.',
+    doc: 'Rolling features: `flowcast features prune` deletes tiles older than this many days (at least the longest window + widest tile + allowed lateness: 168.5 h, just over 7 days, with the default features); device features are read from the reports themselves, which it keeps. Unset: nothing is deleted. Point-in-time reads reaching before what was pruned are refused.',
   },
   MODEL_ARTIFACTS_DIR: {
     schema: z.string().min(1),
