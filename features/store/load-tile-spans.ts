@@ -40,8 +40,13 @@ const tilesOfQ = `${ofQ('t')} AND t.tile_ms = q.tile_ms AND t.tile_start >= q.lo
 // visibility map allows). Event time in whole milliseconds, as Date.parse gives it at ingest:
 // the float epoch holds the stored microseconds within a fraction, so rounding recovers them
 // exactly (a third of the cost of exact numeric extract per row); times are after 1970.
+// $11 and $12 bound every request's range: PostgreSQL prunes the report partitions outside them
+// when the statement starts. The per-request bounds come from the lateral row, known only during
+// the scan, so without these a statement would open every daily partition there is (with 200 more
+// empty ones, an online read took 8–10 ms instead of ~3).
 const msToTime = (ms: string) => `timestamptz 'epoch' + ${ms} * interval '1 millisecond'`;
-const eventsOfQ = `e.tenant = $9 AND e.device_id = q.entity_id AND e.ts >= ${msToTime('q.lo')} AND e.ts < ${msToTime('q.hi')} AND e.in_features`;
+const eventsOfQ = `e.tenant = $9 AND e.device_id = q.entity_id AND e.ts >= ${msToTime('q.lo')} AND e.ts < ${msToTime('q.hi')}
+  AND e.ts >= ${msToTime('$11::bigint')} AND e.ts < ${msToTime('$12::bigint')} AND e.in_features`;
 const eventRow = `round(date_part('epoch', e.ts) * 1000000)::bigint / 1000 AS ts, ${deviceEventValuesSql} AS v FROM reports e`;
 
 /**
@@ -121,7 +126,7 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
     col((r) => r.entity), col((r) => r.entityId), col((r) => r.tileMs), col((r) => r.from), col((r) => r.to),
     col((r) => (r.latest ? (r.series[0] as SpanRequest['series'][number]).slot * slotWidth : -1)),
     requests.map((r, i) => (r.latest && events[i] ? (eventSlots[i] as number[])[0] : -1)),
-    events, tenant, shapeOf,
+    events, tenant, shapeOf, ...eventBounds(requests, events),
   ]);
   const legacy = new Map<number, Runs>();
   let v = new Float64Array(64);
@@ -156,6 +161,18 @@ export async function loadTileSpans(db: Knex, tenant: string, requests: SpanRequ
     for (const [name, run] of runs) merged.set(name, TileRun.merge(run, merged.get(name) as TileRun));
   }
   return out;
+}
+
+/** The earliest start and latest end of the requests read from reports ([0, 0) when there are none). */
+function eventBounds(requests: SpanRequest[], events: boolean[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  requests.forEach((r, i) => {
+    if (!events[i]) return;
+    lo = Math.min(lo, r.from);
+    hi = Math.max(hi, r.to);
+  });
+  return lo < hi ? [lo, hi] : [0, 0];
 }
 
 /** A request may continue only an earlier stretch of the same entity, width and series. */
