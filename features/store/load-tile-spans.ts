@@ -31,8 +31,10 @@ export interface SpanRequest {
   continues?: boolean;
 }
 
-const requestsTable = `unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::bool[], $10::int[])
-    WITH ORDINALITY AS q(entity_type, entity_id, tile_ms, lo, hi, latest_tile, latest_event, events, shape, i)`;
+// Unnested once (each of the four scans below picks its requests from it): unnesting the ten
+// arrays in every branch cost more than the scans of a small read.
+const requestsTable = `WITH q AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::bool[], $10::int[])
+    WITH ORDINALITY AS q(entity_type, entity_id, tile_ms, lo, hi, latest_tile, latest_event, events, shape, i))`;
 const ofQ = (t: string) => `${t}.tenant = $9 AND ${t}.entity_type = q.entity_type AND ${t}.entity_id = q.entity_id`;
 const tilesOfQ = `${ofQ('t')} AND t.tile_ms = q.tile_ms AND t.tile_start >= q.lo AND t.tile_start < q.hi`;
 // A device's events are its reports that features count, read by the primary key's range
@@ -70,20 +72,21 @@ function tileValues(shapes: readonly number[][]): string {
 // aggregate takes the ordered subquery's rows in order (PostgreSQL does not promise it, so the
 // loader checks it: rows out of order throw rather than give a wrong value).
 const rowsOf = (scan: string, start: string) => `(SELECT string_agg(${start} || s.v::text, '') AS rows FROM (${scan}) s) r`;
-const buildSql = (v: string) => `SELECT q.i, 0 AS src, r.rows FROM ${requestsTable}
+const buildSql = (v: string) => `${requestsTable}
+  SELECT q.i, 0 AS src, r.rows FROM q
   CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, ${v} AS v FROM feature_entity_tiles t WHERE ${tilesOfQ} ORDER BY t.tile_start`, 's.tile_start')}
   WHERE q.latest_tile < 0 AND r.rows IS NOT NULL
   UNION ALL
-  SELECT q.i, 0, r.rows FROM ${requestsTable}
+  SELECT q.i, 0, r.rows FROM q
   CROSS JOIN LATERAL ${rowsOf(`SELECT t.tile_start, ${v} AS v FROM feature_entity_tiles t WHERE ${tilesOfQ} AND t.v[q.latest_tile + 1] > 0
                       ORDER BY t.tile_start DESC LIMIT 1`, 's.tile_start')}
   WHERE q.latest_tile >= 0 AND r.rows IS NOT NULL
   UNION ALL
-  SELECT q.i, 1, r.rows FROM ${requestsTable}
+  SELECT q.i, 1, r.rows FROM q
   CROSS JOIN LATERAL ${rowsOf(`SELECT ${eventRow} WHERE ${eventsOfQ} ORDER BY e.ts`, 's.ts')}
   WHERE q.events AND q.latest_event < 0 AND r.rows IS NOT NULL
   UNION ALL
-  SELECT q.i, 1, r.rows FROM ${requestsTable}
+  SELECT q.i, 1, r.rows FROM q
   CROSS JOIN LATERAL ${rowsOf(`SELECT ${eventRow} WHERE ${eventsOfQ} AND (${deviceEventValuesSql})[q.latest_event + 1] IS NOT NULL
                       ORDER BY e.ts DESC FETCH FIRST 1 ROW WITH TIES`, 's.ts')}
   WHERE q.events AND q.latest_event >= 0 AND r.rows IS NOT NULL`;
