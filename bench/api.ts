@@ -34,7 +34,7 @@ function load(plan: LoadPlan): Promise<LoadResult> {
 
 /** A benchmark run in the main database must not count the previous run's replayed traffic twice. */
 async function clearTenant(db: Db): Promise<void> {
-  for (const table of ['feature_entity_tiles', 'feature_events', 'feature_watermarks', 'shipment_legs', 'shipments']) await db(table).where({ tenant }).delete();
+  for (const table of ['feature_entity_tiles', 'feature_watermarks', 'shipment_legs', 'shipments']) await db(table).where({ tenant }).delete();
 }
 
 /**
