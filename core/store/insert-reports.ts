@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Report } from '../report';
 import { copyField, copyInto } from './copy-into';
 import { joinArray, splitArray } from './joined-array';
+import { storedEventTime } from './stored-event-time';
 
 export interface StoredReport {
   tenant: string;
@@ -60,7 +61,7 @@ export async function insertReports(db: Knex, rows: StoredReport[], existing: Ex
       rows.map((r) => r.tenant),
       rows.map((r) => r.report.deviceId),
       rows.map((r) => r.report.id),
-      joinArray(rows.map((r) => r.report.ts)),
+      joinArray(rows.map((r) => storedEventTime(r.report.ts))),
       joinArray(rows.map((r) => r.report.location?.lat ?? null)),
       joinArray(rows.map((r) => r.report.location?.lon ?? null)),
       joinArray(rows.map((r) => r.report.location?.speedKph ?? null)),
@@ -78,7 +79,7 @@ async function copyReports(db: Knex, rows: StoredReport[]): Promise<undefined> {
   let text = '';
   for (const { tenant, report: r, json } of rows) {
     const l = r.location;
-    text += `${copyField(tenant)}\t${copyField(r.deviceId)}\t${copyField(r.id)}\t${r.ts}\t${copyField(l?.lat)}\t${copyField(l?.lon)}\t`
+    text += `${copyField(tenant)}\t${copyField(r.deviceId)}\t${copyField(r.id)}\t${storedEventTime(r.ts)}\t${copyField(l?.lat)}\t${copyField(l?.lon)}\t`
       + `${copyField(l?.speedKph)}\t${copyField(r.metrics?.battery_pct)}\t`
       + `${copyField(r.shipmentId)}\t${copyField(r.hub)}\t${copyField(r.event?.code)}\t${copyField(json ?? JSON.stringify(r))}\n`;
   }

@@ -63,4 +63,17 @@ describe('ingest stores reports with COPY byte for byte (real PostgreSQL)', () =
     expect(await columns('by-copy')).toEqual(expected);
     expect(await columns('by-insert')).toEqual(expected);
   });
+
+  it('stores event time to the millisecond, as Date.parse reads it, by COPY and by INSERT', async () => {
+    const ts = '2026-11-22T06:00:00.9999996Z';
+    await ensureReportPartitions(t.db, [dayOf(Date.parse(ts))]);
+    const report: Report = { id: 'fine', deviceId: 'd1', ts };
+    await insertReports(t.db, [{ tenant: 'fine-copy', report }], 'fail');
+    await insertReports(t.db, [{ tenant: 'fine-insert', report }], 'skip');
+    const stored = (await t.db.raw("SELECT tenant, ts, body->>'ts' AS sent FROM reports WHERE report_id = 'fine' ORDER BY tenant")).rows;
+    expect(stored.map((r: { ts: Date }) => r.ts.getTime())).toEqual([Date.parse(ts), Date.parse(ts)]);
+    // PostgreSQL alone would have rounded it into the next millisecond; the body keeps it as sent.
+    expect(Date.parse(ts) % 1000).toBe(999);
+    expect(stored.map((r: { sent: string }) => r.sent)).toEqual([ts, ts]);
+  });
 });
