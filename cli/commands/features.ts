@@ -8,7 +8,7 @@ export function registerFeatures(program: Command): void {
   const features = program.command('features').description('maintain rolling-feature state');
   features
     .command('prune')
-    .description('delete feature tiles and events older than the retention (run it daily, e.g. from cron or a Kubernetes CronJob); point-in-time reads before it are then refused')
+    .description('delete feature tiles older than the retention (run it daily, e.g. from cron or a Kubernetes CronJob); point-in-time reads before it are then refused, for every entity type (device features read the reports, which it keeps)')
     .option('--keep-days <days>', 'days of feature state to keep (default FEATURE_RETENTION_DAYS)')
     .option('--batch-rows <rows>', 'rows per DELETE statement', '10000')
     .action(async (opts: { keepDays?: string; batchRows: string }) => {

@@ -12,8 +12,10 @@ import type { Knex } from 'knex';
  * million reports (core/store/ensure-report-partitions.ts).
  *
  * For the history already stored, a report counts if feature_events holds its event; the others
- * were dropped late, or stored before migration 0031, whose device features stay in the tile
- * rows of then. Stop every writer running older code first, as for 0033.
+ * were dropped late, stored before migration 0031 (whose device features stay in the tile rows of
+ * then), or older than what `flowcast features prune` kept (reads before that are refused
+ * anyway). Stop every process running older code first (ingest, importers, API, scoring,
+ * training): old code reads feature_events, and new code writes columns only this adds.
  */
 export async function up(db: Knex): Promise<void> {
   await db.raw(`ALTER TABLE reports ADD COLUMN speed_kph double precision, ADD COLUMN battery_pct double precision,
