@@ -17,7 +17,7 @@ function partitionName(day: number): string {
  * until the day's partition is complete, or for ever): a vacuumed page is all-visible, and device
  * feature reads of it use the primary key alone (migration 0034). About a minute at 20,000 reports/s.
  */
-export const reportPartitionVacuum = 'autovacuum_vacuum_insert_threshold = 1000000, autovacuum_vacuum_insert_scale_factor = 0';
+const reportPartitionVacuum = 'autovacuum_vacuum_insert_threshold = 1000000, autovacuum_vacuum_insert_scale_factor = 0';
 
 /**
  * Creates the daily `reports` partitions for the given UTC days if they do not exist yet.
