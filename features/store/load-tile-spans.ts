@@ -39,9 +39,10 @@ const ofQ = (t: string) => `${t}.tenant = $9 AND ${t}.entity_type = q.entity_typ
 const tilesOfQ = `${ofQ('t')} AND t.tile_ms = q.tile_ms AND t.tile_start >= q.lo AND t.tile_start < q.hi`;
 // A device's events are its reports that features count, read by the primary key's range
 // (tenant, device_id, ts), which includes every column read (an index-only scan where the
-// visibility map allows). Event time in whole milliseconds, as Date.parse gives it at ingest:
-// the float epoch holds the stored microseconds within a fraction, so rounding recovers them
-// exactly (a third of the cost of exact numeric extract per row); times are after 1970.
+// visibility map allows). Event time in whole milliseconds, as ingest stores it since 2026-12-07
+// (core/store/stored-event-time.ts). Reports stored before may hold microseconds: the float epoch
+// holds them within a fraction, so rounding recovers them exactly and the division cuts them as
+// Date.parse did (times after 1970; a third of the cost of exact numeric extract per row).
 // $11 and $12 (timestamptz) bound every request's range, so PostgreSQL leaves out the report
 // partitions outside them: when planning (a custom plan; a computed bound would not do, timestamptz
 // arithmetic is only stable) or else when the statement starts. The per-request bounds come from
